@@ -1,1 +1,4 @@
-export {};
+export * from './store.error';
+export type { Scalar, FieldPath, PathValue } from './field-path';
+export type * from './document-repository.port';
+export { SqliteDocumentStore, type SqliteStoreOptions } from './document-repository.sqlite';
