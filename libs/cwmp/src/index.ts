@@ -1,1 +1,11 @@
-export {};
+export { CwmpError, CwmpErrorCode, type CwmpErrorDetails, type CwmpLimitName } from './cwmp.error';
+export { DEFAULT_XML_LIMITS, type XmlLimits } from './xml/xml-limits';
+export type * from './model/value.types';
+export { UNKNOWN_TIME } from './model/value.types';
+export type * from './model/cpe-methods.types';
+export type * from './model/acs-methods.types';
+export type * from './model/envelope.types';
+export { CWMP_VERSIONS } from './model/envelope.types';
+export { parseEnvelope, serializeEnvelope, KNOWN_METHODS, type ParseOptions, type EnvelopeInput } from './codec/envelope.codec';
+export { DEFAULT_SERIALIZE_OPTIONS, type SerializeOptions } from './codec/serialize.options';
+export { namespaceOfVersion, versionOfNamespace } from './codec/namespace';
