@@ -188,16 +188,14 @@ class Tokenizer {
     this.pos = i;
 
     if (++this.elements > this.limits.maxElements) throw this.limitError('maxElements', lt);
+    if (this.stack.length >= this.limits.maxDepth) throw this.limitError('maxDepth', lt);
     const el: XmlElement = { name, local, prefix, attrs, children: [], text: '', offset: lt, parent };
     if (parent !== null) {
       // The parent is a container: its indentation text is not content.
       if (parent.children.length === 0) parent.text = '';
       parent.children.push(el);
     }
-    if (!selfClose) {
-      if (this.stack.length >= this.limits.maxDepth) throw this.limitError('maxDepth', lt);
-      this.stack.push(el);
-    }
+    if (!selfClose) this.stack.push(el);
     return el;
   }
 
