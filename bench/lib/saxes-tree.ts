@@ -15,7 +15,7 @@ export function saxesTree(xml: string): Node {
   const root: Node = { name: '#document', attrs: {}, children: [], text: '' };
   const stack: Node[] = [root];
   parser.on('opentag', (tag) => {
-    const node: Node = { name: tag.name, attrs: tag.attributes as Record<string, string>, children: [], text: '' };
+    const node: Node = { name: tag.name, attrs: tag.attributes, children: [], text: '' };
     (stack[stack.length - 1] as Node).children.push(node);
     stack.push(node);
   });

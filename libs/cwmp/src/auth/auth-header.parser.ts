@@ -54,7 +54,7 @@ export function parseAuthHeader(header: string): AuthChallenge[] {
     TOKEN68.lastIndex = i;
     const t68 = TOKEN68.exec(s);
     if (t68 !== null) {
-      current.token68 = t68[1] as string;
+      current.token68 = t68[1];
       i = TOKEN68.lastIndex;
       continue;
     }

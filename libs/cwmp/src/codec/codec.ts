@@ -27,7 +27,7 @@ export function elementPath(el: XmlElement): string {
     if (p !== null) {
       let n = 0;
       let idx = 0;
-      for (const sib of p.children as XmlElement[]) {
+      for (const sib of p.children) {
         if (sib.local === e.local) {
           n++;
           if (sib === e) idx = n;

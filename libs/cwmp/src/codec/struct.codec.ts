@@ -11,16 +11,16 @@ export interface Field<V> {
 }
 
 export function one<V>(tag: string, codec: Codec<V>): Field<V> {
-  return { tag, kind: 'one', codec: codec as Codec<unknown> };
+  return { tag, kind: 'one', codec: codec };
 }
 
 export function optional<V>(tag: string, codec: Codec<V>): Field<V | undefined> {
-  return { tag, kind: 'optional', codec: codec as Codec<unknown> };
+  return { tag, kind: 'optional', codec: codec };
 }
 
 /** A repeated element (XSD maxOccurs="unbounded", not a SOAP array), e.g. DUStateChangeComplete/Results. */
 export function many<V>(tag: string, codec: Codec<V>): Field<readonly V[]> {
-  return { tag, kind: 'many', codec: codec as Codec<unknown> };
+  return { tag, kind: 'many', codec: codec };
 }
 
 /** One field per member of T, in XSD sequence order (the serializer writes them in this order). */

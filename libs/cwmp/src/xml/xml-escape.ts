@@ -1,6 +1,7 @@
 import { CwmpError, CwmpErrorCode } from '../cwmp.error';
 
 // Characters XML 1.0 §2.2 does not allow at all (not even as a reference), incl. lone surrogates.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|\p{Cs}/u;
 const TEXT_SPECIAL = /[&<>\r]/;
 const ATTR_SPECIAL = /[&<>"\r\n\t]/;

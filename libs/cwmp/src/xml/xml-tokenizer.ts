@@ -28,7 +28,6 @@ for (let c = 0; c < 128; c++) {
   else if (/[0-9.-]/.test(ch)) NAME[c] = 1;
 }
 
-const LT = 60;
 const GT = 62;
 const SLASH = 47;
 const BANG = 33;
@@ -36,7 +35,6 @@ const QMARK = 63;
 const EQ = 61;
 const DQ = 34;
 const SQ = 39;
-const AMP = 38;
 const COLON = 58;
 
 function isWs(c: number): boolean {
