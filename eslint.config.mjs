@@ -24,6 +24,7 @@ export default tseslint.config(
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       eqeqeq: ['error', 'always'],
+      '@typescript-eslint/require-await': 'off',
       'no-restricted-properties': [
         'error',
         { object: 'process', property: 'env', message: 'Read configuration through @acs/config.' },
