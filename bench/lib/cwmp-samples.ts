@@ -4,10 +4,22 @@ import type { CwmpEnvelope, Inform, ParameterValue, SetParameterValues } from '@
 // usual extras (WAN addressing, Wi-Fi, counters, vendor X_ parameters), 40 in all, written with
 // the indentation most CPE stacks use.
 
-const s = (name: string, value: string): ParameterValue => ({ name, value: { type: 'string', value } });
-const u = (name: string, value: number): ParameterValue => ({ name, value: { type: 'unsignedInt', value } });
-const b = (name: string, value: boolean): ParameterValue => ({ name, value: { type: 'boolean', value } });
-const l = (name: string, value: bigint): ParameterValue => ({ name, value: { type: 'unsignedLong', value } });
+const s = (name: string, value: string): ParameterValue => ({
+  name,
+  value: { type: 'string', value },
+});
+const u = (name: string, value: number): ParameterValue => ({
+  name,
+  value: { type: 'unsignedInt', value },
+});
+const b = (name: string, value: boolean): ParameterValue => ({
+  name,
+  value: { type: 'boolean', value },
+});
+const l = (name: string, value: bigint): ParameterValue => ({
+  name,
+  value: { type: 'unsignedLong', value },
+});
 
 const INFORM_PARAMS: ParameterValue[] = [
   s('Device.RootDataModelVersion', '2.17'),
@@ -49,7 +61,10 @@ const INFORM_PARAMS: ParameterValue[] = [
   s('Device.Services.VoiceService.1.VoiceProfile.1.Line.1.DirectoryNumber', '+441234567890'),
   s('Device.Services.VoiceService.1.VoiceProfile.1.Line.1.Status', 'Up'),
   s('Device.DeviceInfo.X_00D09E_BootloaderVersion', '2023.10-r3'),
-  { name: 'Device.DeviceInfo.X_00D09E_ConfigHash', value: { type: 'base64', value: Buffer.from('0123456789abcdef0123') } },
+  {
+    name: 'Device.DeviceInfo.X_00D09E_ConfigHash',
+    value: { type: 'base64', value: Buffer.from('0123456789abcdef0123') },
+  },
 ];
 
 export const INFORM_40: CwmpEnvelope<Inform> = {
@@ -58,7 +73,12 @@ export const INFORM_40: CwmpEnvelope<Inform> = {
   header: { id: '1714559696001' },
   body: {
     type: 'Inform',
-    deviceId: { manufacturer: 'Acme Networks', oui: '00D09E', productClass: 'HGW-9000', serialNumber: 'ACME00D09E123456' },
+    deviceId: {
+      manufacturer: 'Acme Networks',
+      oui: '00D09E',
+      productClass: 'HGW-9000',
+      serialNumber: 'ACME00D09E123456',
+    },
     event: [
       { eventCode: '2 PERIODIC', commandKey: '' },
       { eventCode: '4 VALUE CHANGE', commandKey: '' },
@@ -109,7 +129,10 @@ export const SPV_50: CwmpEnvelope<SetParameterValues> = {
         case 2:
           return b(`${name}Enable`, i % 2 === 0);
         case 3:
-          return { name: `${name}LeaseDuration`, value: { type: 'dateTime', value: '2024-05-01T12:00:00.250Z' } };
+          return {
+            name: `${name}LeaseDuration`,
+            value: { type: 'dateTime', value: '2024-05-01T12:00:00.250Z' },
+          };
         default:
           return s(`${name}InternalClient`, `192.168.1.${i}`);
       }

@@ -1,6 +1,7 @@
 // The hostile bodies of libs/cwmp/test/hostile-inputs.ts, rebuilt here because bench/ compiles on its own.
 
-const ENVELOPE_OPEN = '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:cwmp="urn:dslforum-org:cwmp-1-0"><soap:Body>';
+const ENVELOPE_OPEN =
+  '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:cwmp="urn:dslforum-org:cwmp-1-0"><soap:Body>';
 
 export function billionLaughs(): string {
   let dtd = '<!ENTITY lol0 "lol">';

@@ -51,7 +51,12 @@ export function compare(candidates: readonly Candidate[], rounds = 9, sliceMs = 
   if (sink === Symbol.for('never')) console.log(sink);
   return candidates.map((c, i) => {
     const ops = median(samples[i] as number[]);
-    return { name: c.name, opsPerSec: ops, mbPerSec: (ops * c.bytes) / 1e6, rounds: samples[i] as number[] };
+    return {
+      name: c.name,
+      opsPerSec: ops,
+      mbPerSec: (ops * c.bytes) / 1e6,
+      rounds: samples[i] as number[],
+    };
   });
 }
 

@@ -22,7 +22,8 @@ export enum CwmpErrorCode {
   AuthMalformed = 'AuthMalformed',
 }
 
-export type CwmpLimitName = 'maxBytes' | 'maxDepth' | 'maxElements' | 'maxAttributes' | 'maxTextLength';
+export type CwmpLimitName =
+  'maxBytes' | 'maxDepth' | 'maxElements' | 'maxAttributes' | 'maxTextLength';
 
 export interface CwmpErrorDetails {
   /** Character offset into the decoded document. */
@@ -51,7 +52,10 @@ export class CwmpError extends Error {
   }
 
   static limit(limit: CwmpLimitName, max: number, offset?: number): CwmpError {
-    return new CwmpError(CwmpErrorCode.LimitExceeded, `limit ${limit}=${max} exceeded`, { limit, offset });
+    return new CwmpError(CwmpErrorCode.LimitExceeded, `limit ${limit}=${max} exceeded`, {
+      limit,
+      offset,
+    });
   }
 }
 

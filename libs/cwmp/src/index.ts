@@ -12,12 +12,22 @@ export { UNKNOWN_TIME } from './model/value.types';
 export { CWMP_VERSIONS } from './model/envelope.types';
 
 // Codec
-export { parseEnvelope, serializeEnvelope, KNOWN_METHODS, type ParseOptions, type EnvelopeInput } from './codec/envelope.codec';
+export {
+  parseEnvelope,
+  serializeEnvelope,
+  KNOWN_METHODS,
+  type ParseOptions,
+  type EnvelopeInput,
+} from './codec/envelope.codec';
 export { DEFAULT_SERIALIZE_OPTIONS, type SerializeOptions } from './codec/serialize.options';
 export { DEFAULT_XML_LIMITS, type XmlLimits } from './xml/xml-limits';
 export { parseValue } from './codec/value.codec';
 export { namespaceOfVersion, versionOfNamespace } from './codec/namespace';
-export { negotiateVersion, type NegotiationInput, type NegotiationResult } from './codec/version.negotiation';
+export {
+  negotiateVersion,
+  type NegotiationInput,
+  type NegotiationResult,
+} from './codec/version.negotiation';
 
 // Faults
 export {
@@ -52,4 +62,9 @@ export {
   type IssuedDigestChallenge,
   type RandomBytes,
 } from './auth/digest.auth';
-export { buildBasicAuthorization, createBasicChallenge, parseBasicAuthorization, type BasicCredentials } from './auth/basic.auth';
+export {
+  buildBasicAuthorization,
+  createBasicChallenge,
+  parseBasicAuthorization,
+  type BasicCredentials,
+} from './auth/basic.auth';

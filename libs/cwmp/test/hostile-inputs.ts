@@ -1,6 +1,7 @@
 // Classic hostile XML bodies. The bench builds the same ones (bench/lib/hostile-inputs.ts) to time them.
 
-const ENVELOPE_OPEN = '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:cwmp="urn:dslforum-org:cwmp-1-0"><soap:Body>';
+const ENVELOPE_OPEN =
+  '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:cwmp="urn:dslforum-org:cwmp-1-0"><soap:Body>';
 
 export function billionLaughs(): string {
   let dtd = '<!ENTITY lol0 "lol">';

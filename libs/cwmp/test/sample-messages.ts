@@ -10,30 +10,48 @@ const UUID = '3f2504e0-4f89-11d3-9a0c-0305e82c3301';
 
 export const SAMPLE_MESSAGES: readonly CwmpMessage[] = [
   { type: 'GetRPCMethods' },
-  { type: 'GetRPCMethodsResponse', methodList: ['GetRPCMethods', 'SetParameterValues', 'GetParameterValues', 'Reboot'] },
+  {
+    type: 'GetRPCMethodsResponse',
+    methodList: ['GetRPCMethods', 'SetParameterValues', 'GetParameterValues', 'Reboot'],
+  },
   {
     type: 'SetParameterValues',
     parameterList: [
-      { name: 'Device.ManagementServer.PeriodicInformInterval', value: { type: 'unsignedInt', value: 3600 } },
+      {
+        name: 'Device.ManagementServer.PeriodicInformInterval',
+        value: { type: 'unsignedInt', value: 3600 },
+      },
       { name: 'Device.WiFi.SSID.1.SSID', value: { type: 'string', value: 'Café <5G> & "more"' } },
       { name: 'Device.WiFi.Radio.1.Enable', value: { type: 'boolean', value: false } },
       { name: 'Device.X_ACME_Counter', value: { type: 'long', value: -9223372036854775808n } },
       { name: 'Device.X_ACME_Big', value: { type: 'unsignedLong', value: 18446744073709551615n } },
       { name: 'Device.X_ACME_Offset', value: { type: 'int', value: -2147483648 } },
       { name: 'Device.Time.LocalTime', value: { type: 'dateTime', value: T2 } },
-      { name: 'Device.X_ACME_Blob', value: { type: 'base64', value: Buffer.from([0, 1, 2, 250, 255]) } },
-      { name: 'Device.X_ACME_Hex', value: { type: 'hexBinary', value: Buffer.from([0xde, 0xad, 0xbe, 0xef]) } },
+      {
+        name: 'Device.X_ACME_Blob',
+        value: { type: 'base64', value: Buffer.from([0, 1, 2, 250, 255]) },
+      },
+      {
+        name: 'Device.X_ACME_Hex',
+        value: { type: 'hexBinary', value: Buffer.from([0xde, 0xad, 0xbe, 0xef]) },
+      },
       { name: 'Device.X_ACME_Ratio', value: { type: 'decimal', value: '-12.50' } },
     ],
     parameterKey: 'pk-2024-05',
   },
   { type: 'SetParameterValuesResponse', status: 1 },
-  { type: 'GetParameterValues', parameterNames: ['Device.DeviceInfo.', 'Device.ManagementServer.URL'] },
+  {
+    type: 'GetParameterValues',
+    parameterNames: ['Device.DeviceInfo.', 'Device.ManagementServer.URL'],
+  },
   {
     type: 'GetParameterValuesResponse',
     parameterList: [
       { name: 'Device.DeviceInfo.UpTime', value: { type: 'unsignedInt', value: 4294967295 } },
-      { name: 'Device.ManagementServer.URL', value: { type: 'string', value: 'https://acs.example.net:7547/cwmp?a=1&b=2' } },
+      {
+        name: 'Device.ManagementServer.URL',
+        value: { type: 'string', value: 'https://acs.example.net:7547/cwmp?a=1&b=2' },
+      },
     ],
   },
   { type: 'GetParameterNames', parameterPath: 'Device.WiFi.', nextLevel: true },
@@ -48,15 +66,29 @@ export const SAMPLE_MESSAGES: readonly CwmpMessage[] = [
   {
     type: 'SetParameterAttributes',
     parameterList: [
-      { name: 'Device.DeviceInfo.SoftwareVersion', notificationChange: true, notification: 2, accessListChange: true, accessList: ['Subscriber'] },
-      { name: 'Device.WiFi.', notificationChange: false, notification: 0, accessListChange: false, accessList: [] },
+      {
+        name: 'Device.DeviceInfo.SoftwareVersion',
+        notificationChange: true,
+        notification: 2,
+        accessListChange: true,
+        accessList: ['Subscriber'],
+      },
+      {
+        name: 'Device.WiFi.',
+        notificationChange: false,
+        notification: 0,
+        accessListChange: false,
+        accessList: [],
+      },
     ],
   },
   { type: 'SetParameterAttributesResponse' },
   { type: 'GetParameterAttributes', parameterNames: ['Device.DeviceInfo.SoftwareVersion'] },
   {
     type: 'GetParameterAttributesResponse',
-    parameterList: [{ name: 'Device.DeviceInfo.SoftwareVersion', notification: 2, accessList: ['Subscriber'] }],
+    parameterList: [
+      { name: 'Device.DeviceInfo.SoftwareVersion', notification: 2, accessList: ['Subscriber'] },
+    ],
   },
   { type: 'AddObject', objectName: 'Device.NAT.PortMapping.', parameterKey: 'pk-add' },
   { type: 'AddObjectResponse', instanceNumber: 7, status: 0 },
@@ -77,7 +109,12 @@ export const SAMPLE_MESSAGES: readonly CwmpMessage[] = [
     successUrl: '',
     failureUrl: '',
   },
-  { type: 'DownloadResponse', status: 1, startTime: '0001-01-01T00:00:00Z', completeTime: '0001-01-01T00:00:00Z' },
+  {
+    type: 'DownloadResponse',
+    status: 1,
+    startTime: '0001-01-01T00:00:00Z',
+    completeTime: '0001-01-01T00:00:00Z',
+  },
   {
     type: 'Upload',
     commandKey: 'log-1',
@@ -102,7 +139,14 @@ export const SAMPLE_MESSAGES: readonly CwmpMessage[] = [
   {
     type: 'GetAllQueuedTransfersResponse',
     transferList: [
-      { commandKey: 'fw-2024.05', state: 2, isDownload: true, fileType: '1 Firmware Upgrade Image', fileSize: 16777216, targetFileName: 'fw.bin' },
+      {
+        commandKey: 'fw-2024.05',
+        state: 2,
+        isDownload: true,
+        fileType: '1 Firmware Upgrade Image',
+        fileSize: 16777216,
+        targetFileName: 'fw.bin',
+      },
     ],
   },
   { type: 'ScheduleInform', delaySeconds: 300, commandKey: 'si-1' },
@@ -113,8 +157,23 @@ export const SAMPLE_MESSAGES: readonly CwmpMessage[] = [
   {
     type: 'GetOptionsResponse',
     optionList: [
-      { optionName: 'X_ACME_Premium', voucherSN: 12, state: 1, mode: 1, startDate: T1, expirationDate: '2025-05-01T00:00:00Z', isTransferable: 0 },
-      { optionName: 'X_ACME_Basic', voucherSN: 13, state: 3, mode: 0, startDate: T1, isTransferable: 1 },
+      {
+        optionName: 'X_ACME_Premium',
+        voucherSN: 12,
+        state: 1,
+        mode: 1,
+        startDate: T1,
+        expirationDate: '2025-05-01T00:00:00Z',
+        isTransferable: 0,
+      },
+      {
+        optionName: 'X_ACME_Basic',
+        voucherSN: 13,
+        state: 3,
+        mode: 0,
+        startDate: T1,
+        isTransferable: 1,
+      },
     ],
   },
   {
@@ -127,8 +186,20 @@ export const SAMPLE_MESSAGES: readonly CwmpMessage[] = [
     fileSize: 0,
     targetFileName: '',
     timeWindowList: [
-      { windowStart: 0, windowEnd: 3600, windowMode: '1 At Any Time', userMessage: '', maxRetries: -1 },
-      { windowStart: 7200, windowEnd: 10800, windowMode: '2 Immediately', userMessage: 'Updating', maxRetries: 3 },
+      {
+        windowStart: 0,
+        windowEnd: 3600,
+        windowMode: '1 At Any Time',
+        userMessage: '',
+        maxRetries: -1,
+      },
+      {
+        windowStart: 7200,
+        windowEnd: 10800,
+        windowMode: '2 Immediately',
+        userMessage: 'Updating',
+        maxRetries: 3,
+      },
     ],
   },
   { type: 'ScheduleDownloadResponse' },
@@ -137,9 +208,28 @@ export const SAMPLE_MESSAGES: readonly CwmpMessage[] = [
   {
     type: 'ChangeDUState',
     operations: [
-      { op: 'Install', url: 'http://files.example.net/du/app.ipk', uuid: UUID, username: 'u', password: 'p', executionEnvRef: 'Device.SoftwareModules.ExecEnv.1.' },
-      { op: 'Update', uuid: UUID, version: '2.0', url: 'http://files.example.net/du/app-2.ipk', username: 'u', password: 'p' },
-      { op: 'Uninstall', uuid: UUID, version: '2.0', executionEnvRef: 'Device.SoftwareModules.ExecEnv.1.' },
+      {
+        op: 'Install',
+        url: 'http://files.example.net/du/app.ipk',
+        uuid: UUID,
+        username: 'u',
+        password: 'p',
+        executionEnvRef: 'Device.SoftwareModules.ExecEnv.1.',
+      },
+      {
+        op: 'Update',
+        uuid: UUID,
+        version: '2.0',
+        url: 'http://files.example.net/du/app-2.ipk',
+        username: 'u',
+        password: 'p',
+      },
+      {
+        op: 'Uninstall',
+        uuid: UUID,
+        version: '2.0',
+        executionEnvRef: 'Device.SoftwareModules.ExecEnv.1.',
+      },
       { op: 'Install', url: 'http://files.example.net/du/min.ipk' },
     ],
     commandKey: 'du-1',
@@ -147,7 +237,12 @@ export const SAMPLE_MESSAGES: readonly CwmpMessage[] = [
   { type: 'ChangeDUStateResponse' },
   {
     type: 'Inform',
-    deviceId: { manufacturer: 'Acme & Sons', oui: '00D09E', productClass: 'HGW-9000', serialNumber: 'SN0001' },
+    deviceId: {
+      manufacturer: 'Acme & Sons',
+      oui: '00D09E',
+      productClass: 'HGW-9000',
+      serialNumber: 'SN0001',
+    },
     event: [
       { eventCode: '1 BOOT', commandKey: '' },
       { eventCode: 'M Reboot', commandKey: 'reboot-1' },
@@ -159,14 +254,26 @@ export const SAMPLE_MESSAGES: readonly CwmpMessage[] = [
       { name: 'Device.DeviceInfo.HardwareVersion', value: { type: 'string', value: 'rev-B' } },
       { name: 'Device.DeviceInfo.SoftwareVersion', value: { type: 'string', value: '4.2.1' } },
       { name: 'Device.DeviceInfo.ProvisioningCode', value: { type: 'string', value: '' } },
-      { name: 'Device.ManagementServer.ParameterKey', value: { type: 'string', value: 'pk-2024-05' } },
-      { name: 'Device.ManagementServer.ConnectionRequestURL', value: { type: 'string', value: 'http://192.0.2.10:7547/cr' } },
+      {
+        name: 'Device.ManagementServer.ParameterKey',
+        value: { type: 'string', value: 'pk-2024-05' },
+      },
+      {
+        name: 'Device.ManagementServer.ConnectionRequestURL',
+        value: { type: 'string', value: 'http://192.0.2.10:7547/cr' },
+      },
       { name: 'Device.RootDataModelVersion', value: { type: 'string', value: '2.17' } },
       { name: 'Device.DeviceInfo.UpTime', value: { type: 'unsignedInt', value: 86400 } },
     ],
   },
   { type: 'InformResponse', maxEnvelopes: 1 },
-  { type: 'TransferComplete', commandKey: 'fw-2024.05', faultStruct: { faultCode: 0, faultString: '' }, startTime: T1, completeTime: T2 },
+  {
+    type: 'TransferComplete',
+    commandKey: 'fw-2024.05',
+    faultStruct: { faultCode: 0, faultString: '' },
+    startTime: T1,
+    completeTime: T2,
+  },
   { type: 'TransferCompleteResponse' },
   {
     type: 'AutonomousTransferComplete',
@@ -181,9 +288,19 @@ export const SAMPLE_MESSAGES: readonly CwmpMessage[] = [
     completeTime: T1,
   },
   { type: 'AutonomousTransferCompleteResponse' },
-  { type: 'RequestDownload', fileType: '3 Vendor Configuration File', fileTypeArg: [{ name: 'Version', value: '7' }] },
+  {
+    type: 'RequestDownload',
+    fileType: '3 Vendor Configuration File',
+    fileTypeArg: [{ name: 'Version', value: '7' }],
+  },
   { type: 'RequestDownloadResponse' },
-  { type: 'Kicked', command: 'activate', referer: 'http://portal.example.net/', arg: 'plan=gold', next: 'http://portal.example.net/done' },
+  {
+    type: 'Kicked',
+    command: 'activate',
+    referer: 'http://portal.example.net/',
+    arg: 'plan=gold',
+    next: 'http://portal.example.net/done',
+  },
   { type: 'KickedResponse', nextUrl: 'http://portal.example.net/next' },
   {
     type: 'DUStateChangeComplete',
@@ -240,14 +357,23 @@ export const SAMPLE_MESSAGES: readonly CwmpMessage[] = [
       faultCode: 9003,
       faultString: 'Invalid arguments',
       setParameterValuesFault: [
-        { parameterName: 'Device.WiFi.Radio.1.Channel', faultCode: 9007, faultString: 'Invalid parameter value' },
+        {
+          parameterName: 'Device.WiFi.Radio.1.Channel',
+          faultCode: 9007,
+          faultString: 'Invalid parameter value',
+        },
         { parameterName: 'Device.DeviceInfo.UpTime', faultCode: 9008 },
       ],
     },
   },
 ];
 
-const SINCE_1_1 = new Set<CwmpMessageType>(['GetAllQueuedTransfers', 'GetAllQueuedTransfersResponse', 'AutonomousTransferComplete', 'AutonomousTransferCompleteResponse']);
+const SINCE_1_1 = new Set<CwmpMessageType>([
+  'GetAllQueuedTransfers',
+  'GetAllQueuedTransfersResponse',
+  'AutonomousTransferComplete',
+  'AutonomousTransferCompleteResponse',
+]);
 const SINCE_1_2 = new Set<CwmpMessageType>([
   'ScheduleDownload',
   'ScheduleDownloadResponse',

@@ -22,9 +22,12 @@ export function schemaFor(version: CwmpVersion): string {
 export function requireXmllint(): void {
   const r = spawnSync('xmllint', ['--version'], { encoding: 'utf8' });
   if (r.error !== undefined || r.status !== 0) {
-    throw new Error('xmllint is not on PATH: install libxml2-utils (Debian/Ubuntu) or libxml2 (Alpine/macOS) to run the XSD tests');
+    throw new Error(
+      'xmllint is not on PATH: install libxml2-utils (Debian/Ubuntu) or libxml2 (Alpine/macOS) to run the XSD tests',
+    );
   }
-  if (!existsSync(schemaFor('1.0'))) throw new Error(`BBF schemas not found in ${BBF_DIR} (expected ../shared/bbf beside the repo)`);
+  if (!existsSync(schemaFor('1.0')))
+    throw new Error(`BBF schemas not found in ${BBF_DIR} (expected ../shared/bbf beside the repo)`);
 }
 
 let catalog: string | undefined;
@@ -44,7 +47,10 @@ function catalogFile(): string {
     .join('\n');
   const dir = mkdtempSync(path.join(tmpdir(), 'cwmp-catalog-'));
   catalog = path.join(dir, 'catalog.xml');
-  writeFileSync(catalog, `<?xml version="1.0"?>\n<catalog xmlns="urn:oasis:names:tc:entity:xmlns:xml:catalog">\n${entries}\n</catalog>\n`);
+  writeFileSync(
+    catalog,
+    `<?xml version="1.0"?>\n<catalog xmlns="urn:oasis:names:tc:entity:xmlns:xml:catalog">\n${entries}\n</catalog>\n`,
+  );
   return catalog;
 }
 
@@ -64,7 +70,8 @@ export function validateFiles(schema: string, files: readonly string[]): Validat
   });
   if (r.error !== undefined) throw r.error;
   const out = r.stderr + r.stdout;
-  if (/failed to compile|WXS schema .* failed/i.test(out)) throw new Error(`schema ${schema} did not compile:\n${out}`);
+  if (/failed to compile|WXS schema .* failed/i.test(out))
+    throw new Error(`schema ${schema} did not compile:\n${out}`);
   return files.map((file) => ({
     file,
     ok: out.includes(`${file} validates`),

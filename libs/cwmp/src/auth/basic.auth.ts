@@ -8,7 +8,11 @@ export function createBasicChallenge(realm: string): string {
 }
 
 export function buildBasicAuthorization(username: string, password: string): string {
-  if (username.includes(':')) throw new CwmpError(CwmpErrorCode.InvalidValue, 'a Basic user-id cannot contain ":" (RFC 7617 §2)');
+  if (username.includes(':'))
+    throw new CwmpError(
+      CwmpErrorCode.InvalidValue,
+      'a Basic user-id cannot contain ":" (RFC 7617 §2)',
+    );
   return `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
 }
 
@@ -20,7 +24,8 @@ export interface BasicCredentials {
 /** @throws CwmpError AuthMalformed */
 export function parseBasicAuthorization(header: string): BasicCredentials {
   const m = /^\s*basic\s+([A-Za-z0-9+/]+={0,2})\s*$/i.exec(header);
-  if (m === null) throw new CwmpError(CwmpErrorCode.AuthMalformed, 'not a Basic Authorization header');
+  if (m === null)
+    throw new CwmpError(CwmpErrorCode.AuthMalformed, 'not a Basic Authorization header');
   const decoded = Buffer.from(m[1] as string, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon === -1) throw new CwmpError(CwmpErrorCode.AuthMalformed, 'Basic credentials lack ":"');

@@ -9,7 +9,7 @@ import { parseAuthHeader } from './auth-header.parser';
 export type DigestAlgorithm = 'MD5' | 'MD5-sess' | 'SHA-256' | 'SHA-256-sess';
 
 const ALGORITHMS: Readonly<Record<string, DigestAlgorithm>> = {
-  'md5': 'MD5',
+  md5: 'MD5',
   'md5-sess': 'MD5-sess',
   'sha-256': 'SHA-256',
   'sha-256-sess': 'SHA-256-sess',
@@ -18,7 +18,11 @@ const ALGORITHMS: Readonly<Record<string, DigestAlgorithm>> = {
 function algorithmOf(s: string | undefined): DigestAlgorithm {
   // RFC 7616 §3.3: absent means MD5.
   const a = ALGORITHMS[(s ?? 'MD5').toLowerCase()];
-  if (a === undefined) throw new CwmpError(CwmpErrorCode.AuthMalformed, `unsupported digest algorithm ${JSON.stringify(s)}`);
+  if (a === undefined)
+    throw new CwmpError(
+      CwmpErrorCode.AuthMalformed,
+      `unsupported digest algorithm ${JSON.stringify(s)}`,
+    );
   return a;
 }
 
@@ -35,7 +39,12 @@ function quote(s: string): string {
 export type RandomBytes = (n: number) => Buffer;
 
 /** H(username:realm:password), what an ACS may store instead of the password (RFC 7616 §3.4.2). */
-export function digestHa1(username: string, realm: string, password: string, algorithm: DigestAlgorithm = 'MD5'): string {
+export function digestHa1(
+  username: string,
+  realm: string,
+  password: string,
+  algorithm: DigestAlgorithm = 'MD5',
+): string {
   return h(algorithm, `${username}:${realm}:${password}`);
 }
 
@@ -53,9 +62,13 @@ interface ResponseInput {
 
 /** RFC 7616 §3.4.1 response (or RFC 2069 without qop). */
 function computeResponse(p: ResponseInput): string {
-  const ha1 = p.algorithm.endsWith('-sess') ? h(p.algorithm, `${p.ha1}:${p.nonce}:${p.cnonce ?? ''}`) : p.ha1;
+  const ha1 = p.algorithm.endsWith('-sess')
+    ? h(p.algorithm, `${p.ha1}:${p.nonce}:${p.cnonce ?? ''}`)
+    : p.ha1;
   const ha2 = h(p.algorithm, `${p.method}:${p.uri}`);
-  return p.qop === undefined ? h(p.algorithm, `${ha1}:${p.nonce}:${ha2}`) : h(p.algorithm, `${ha1}:${p.nonce}:${p.nc ?? ''}:${p.cnonce ?? ''}:${p.qop}:${ha2}`);
+  return p.qop === undefined
+    ? h(p.algorithm, `${ha1}:${p.nonce}:${ha2}`)
+    : h(p.algorithm, `${ha1}:${p.nonce}:${p.nc ?? ''}:${p.cnonce ?? ''}:${p.qop}:${ha2}`);
 }
 
 // ---------------------------------------------------------------- server side (verifier)
@@ -110,19 +123,23 @@ export interface DigestCredentials {
 /** @throws CwmpError AuthMalformed when the header is not Digest or lacks a required field. */
 export function parseDigestAuthorization(header: string): DigestCredentials {
   const [c] = parseAuthHeader(header);
-  if (c === undefined || c.scheme.toLowerCase() !== 'digest') throw new CwmpError(CwmpErrorCode.AuthMalformed, 'not a Digest Authorization header');
+  if (c === undefined || c.scheme.toLowerCase() !== 'digest')
+    throw new CwmpError(CwmpErrorCode.AuthMalformed, 'not a Digest Authorization header');
   const p = c.params;
   const need = (k: string): string => {
     const v = p[k];
-    if (v === undefined) throw new CwmpError(CwmpErrorCode.AuthMalformed, `Digest credentials lack ${k}`);
+    if (v === undefined)
+      throw new CwmpError(CwmpErrorCode.AuthMalformed, `Digest credentials lack ${k}`);
     return v;
   };
   const qop = p['qop'];
   let nc: number | undefined;
   if (qop !== undefined) {
-    if (qop.toLowerCase() !== 'auth') throw new CwmpError(CwmpErrorCode.AuthMalformed, `unsupported qop ${JSON.stringify(qop)}`);
+    if (qop.toLowerCase() !== 'auth')
+      throw new CwmpError(CwmpErrorCode.AuthMalformed, `unsupported qop ${JSON.stringify(qop)}`);
     const ncHex = need('nc');
-    if (!/^[0-9a-fA-F]{1,8}$/.test(ncHex)) throw new CwmpError(CwmpErrorCode.AuthMalformed, 'bad nc');
+    if (!/^[0-9a-fA-F]{1,8}$/.test(ncHex))
+      throw new CwmpError(CwmpErrorCode.AuthMalformed, 'bad nc');
     nc = parseInt(ncHex, 16);
     need('cnonce');
   }
@@ -133,7 +150,9 @@ export function parseDigestAuthorization(header: string): DigestCredentials {
     uri: need('uri'),
     response: need('response'),
     algorithm: algorithmOf(p['algorithm']),
-    ...(qop === undefined ? {} : { qop: qop.toLowerCase(), nc, ncHex: p['nc'], cnonce: p['cnonce'] }),
+    ...(qop === undefined
+      ? {}
+      : { qop: qop.toLowerCase(), nc, ncHex: p['nc'], cnonce: p['cnonce'] }),
     ...(p['opaque'] === undefined ? {} : { opaque: p['opaque'] }),
   };
 }
@@ -157,8 +176,13 @@ export function verifyDigest(input: DigestVerifyInput): boolean {
   if (input.realm !== undefined && c.realm !== input.realm) return false;
   if (input.nonce !== undefined && c.nonce !== input.nonce) return false;
   if (input.opaque !== undefined && c.opaque !== input.opaque) return false;
-  const ha1 = input.ha1 ?? (input.password === undefined ? undefined : digestHa1(c.username, c.realm, input.password, c.algorithm));
-  if (ha1 === undefined) throw new CwmpError(CwmpErrorCode.InvalidValue, 'verifyDigest needs a password or ha1');
+  const ha1 =
+    input.ha1 ??
+    (input.password === undefined
+      ? undefined
+      : digestHa1(c.username, c.realm, input.password, c.algorithm));
+  if (ha1 === undefined)
+    throw new CwmpError(CwmpErrorCode.InvalidValue, 'verifyDigest needs a password or ha1');
   const expected = computeResponse({
     algorithm: c.algorithm,
     ha1: ha1.toLowerCase(),
@@ -213,7 +237,8 @@ export function parseDigestChallenge(header: string): DigestChallenge {
     });
   }
   const best = usable.find((c) => c.algorithm.startsWith('SHA-256')) ?? usable[0];
-  if (best === undefined) throw new CwmpError(CwmpErrorCode.AuthMalformed, 'no usable Digest challenge');
+  if (best === undefined)
+    throw new CwmpError(CwmpErrorCode.AuthMalformed, 'no usable Digest challenge');
   return best;
 }
 

@@ -15,9 +15,15 @@ const deviceId = struct<M.DeviceId>({
   serialNumber: one('SerialNumber', str),
 });
 
-const eventStruct = struct<M.EventStruct>({ eventCode: one('EventCode', str), commandKey: one('CommandKey', str) });
+const eventStruct = struct<M.EventStruct>({
+  eventCode: one('EventCode', str),
+  commandKey: one('CommandKey', str),
+});
 
-const transferFault = struct<M.TransferFault>({ faultCode: one('FaultCode', uint), faultString: one('FaultString', str) });
+const transferFault = struct<M.TransferFault>({
+  faultCode: one('FaultCode', uint),
+  faultString: one('FaultString', str),
+});
 
 const opResultFields = {
   uuid: one('UUID', str),
@@ -28,10 +34,20 @@ const opResultFields = {
   executionUnitRefList: one('ExecutionUnitRefList', str),
   startTime: one('StartTime', dateTime),
   completeTime: one('CompleteTime', dateTime),
-  fault: one('Fault', struct<M.DeploymentUnitFault>({ faultCode: one('FaultCode', uint), faultString: optional('FaultString', str) })),
+  fault: one(
+    'Fault',
+    struct<M.DeploymentUnitFault>({
+      faultCode: one('FaultCode', uint),
+      faultString: optional('FaultString', str),
+    }),
+  ),
 } as const;
 
-export const acsMethodCodecs: { readonly [K in (M.AcsMethodRequest | M.AcsMethodResponse)['type']]: Codec<Args<Extract<M.AcsMethodRequest | M.AcsMethodResponse, { type: K }>>> } = {
+export const acsMethodCodecs: {
+  readonly [K in (M.AcsMethodRequest | M.AcsMethodResponse)['type']]: Codec<
+    Args<Extract<M.AcsMethodRequest | M.AcsMethodResponse, { type: K }>>
+  >;
+} = {
   Inform: struct<Args<M.Inform>>({
     deviceId: one('DeviceId', deviceId),
     event: one('Event', array('EventStruct', 'cwmp:EventStruct', eventStruct)),
@@ -64,7 +80,11 @@ export const acsMethodCodecs: { readonly [K in (M.AcsMethodRequest | M.AcsMethod
     fileType: one('FileType', str),
     fileTypeArg: one(
       'FileTypeArg',
-      array('ArgStruct', 'cwmp:ArgStruct', struct<M.ArgStruct>({ name: one('Name', str), value: one('Value', str) })),
+      array(
+        'ArgStruct',
+        'cwmp:ArgStruct',
+        struct<M.ArgStruct>({ name: one('Name', str), value: one('Value', str) }),
+      ),
     ),
   }),
   RequestDownloadResponse: empty,
@@ -81,7 +101,13 @@ export const acsMethodCodecs: { readonly [K in (M.AcsMethodRequest | M.AcsMethod
   }),
   DUStateChangeCompleteResponse: empty,
   AutonomousDUStateChangeComplete: struct<Args<M.AutonomousDUStateChangeComplete>>({
-    results: many('Results', struct<M.AutonOpResult>({ ...opResultFields, operationPerformed: one('OperationPerformed', str) })),
+    results: many(
+      'Results',
+      struct<M.AutonOpResult>({
+        ...opResultFields,
+        operationPerformed: one('OperationPerformed', str),
+      }),
+    ),
   }),
   AutonomousDUStateChangeCompleteResponse: empty,
 };

@@ -49,7 +49,8 @@ export function invalid(el: XmlElement, ctx: DecodeContext, message: string): Cw
 }
 
 export function leafText(el: XmlElement, ctx: DecodeContext): string {
-  if (el.children.length !== 0) throw invalid(el, ctx, `<${el.local}> must hold text, not elements`);
+  if (el.children.length !== 0)
+    throw invalid(el, ctx, `<${el.local}> must hold text, not elements`);
   return el.text;
 }
 
@@ -59,7 +60,8 @@ export function attrByLocal(el: XmlElement, local: string): string | undefined {
   if (a === null) return undefined;
   for (let i = 0; i < a.length; i += 2) {
     const n = a[i] as string;
-    if (n === local || (n.endsWith(local) && n.charCodeAt(n.length - local.length - 1) === 58)) return a[i + 1];
+    if (n === local || (n.endsWith(local) && n.charCodeAt(n.length - local.length - 1) === 58))
+      return a[i + 1];
   }
   return undefined;
 }
@@ -82,7 +84,12 @@ function integer(min: number, max: number, what: string): Codec<number> {
     decode(el, ctx) {
       const t = leafText(el, ctx).trim();
       const n = INTEGER.test(t) ? Number(t) : NaN;
-      if (!(n >= min && n <= max)) throw invalid(el, ctx, `<${el.local}> is not an ${what}: ${JSON.stringify(t.slice(0, 40))}`);
+      if (!(n >= min && n <= max))
+        throw invalid(
+          el,
+          ctx,
+          `<${el.local}> is not an ${what}: ${JSON.stringify(t.slice(0, 40))}`,
+        );
       return n;
     },
     encode(tag, v) {
@@ -102,7 +109,8 @@ export function intEnum<T extends number>(allowed: readonly T[]): Codec<T> {
   return {
     decode(el, ctx) {
       const n = int.decode(el, ctx);
-      if (!(allowed as readonly number[]).includes(n)) throw invalid(el, ctx, `<${el.local}> must be one of ${allowed.join('|')}`);
+      if (!(allowed as readonly number[]).includes(n))
+        throw invalid(el, ctx, `<${el.local}> must be one of ${allowed.join('|')}`);
       return n as T;
     },
     encode: (tag, v, ctx) => int.encode(tag, v, ctx),
@@ -137,10 +145,15 @@ export const bool: Codec<boolean> = {
 };
 
 /** xsd:dateTime lexical form (XML Schema Part 2 §3.2.7.1), any fraction length, optional zone. */
-export const DATE_TIME = /^-?\d{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-4]):[0-5]\d:[0-5]\d(\.\d+)?(Z|[+-](0\d|1[0-4]):[0-5]\d)?$/;
+export const DATE_TIME =
+  /^-?\d{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-4]):[0-5]\d:[0-5]\d(\.\d+)?(Z|[+-](0\d|1[0-4]):[0-5]\d)?$/;
 
 export function formatDateTime(v: string, ctx: EncodeContext, tag: string): string {
-  if (!DATE_TIME.test(v)) throw new CwmpError(CwmpErrorCode.InvalidValue, `<${tag}> ${JSON.stringify(v)} is not an xsd:dateTime`);
+  if (!DATE_TIME.test(v))
+    throw new CwmpError(
+      CwmpErrorCode.InvalidValue,
+      `<${tag}> ${JSON.stringify(v)} is not an xsd:dateTime`,
+    );
   // Some CPEs reject fractional seconds: a per-device-class option (CWMP-NOTES "Values").
   return ctx.options.dateTimeFraction === 'strip' ? v.replace(/\.\d+/, '') : v;
 }
@@ -148,7 +161,12 @@ export function formatDateTime(v: string, ctx: EncodeContext, tag: string): stri
 export const dateTime: Codec<string> = {
   decode(el, ctx) {
     const t = leafText(el, ctx).trim();
-    if (!DATE_TIME.test(t)) throw invalid(el, ctx, `<${el.local}> is not an xsd:dateTime: ${JSON.stringify(t.slice(0, 40))}`);
+    if (!DATE_TIME.test(t))
+      throw invalid(
+        el,
+        ctx,
+        `<${el.local}> is not an xsd:dateTime: ${JSON.stringify(t.slice(0, 40))}`,
+      );
     return t;
   },
   encode: (tag, v, ctx) => `<${tag}>${formatDateTime(v, ctx, tag)}</${tag}>`,

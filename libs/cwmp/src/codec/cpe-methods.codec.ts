@@ -2,7 +2,19 @@ import type * as M from '../model/cpe-methods.types';
 import { CwmpError, CwmpErrorCode } from '../cwmp.error';
 import { escapeText } from '../xml/xml-escape';
 import type { XmlElement } from '../xml/xml-tokenizer';
-import { attrByLocal, base64, bool, dateTime, int, intEnum, invalid, localOf, str, uint, type Codec } from './codec';
+import {
+  attrByLocal,
+  base64,
+  bool,
+  dateTime,
+  int,
+  intEnum,
+  invalid,
+  localOf,
+  str,
+  uint,
+  type Codec,
+} from './codec';
 import { array, many, one, optional, struct } from './struct.codec';
 import { parameterValue } from './value.codec';
 
@@ -15,7 +27,11 @@ const empty = struct<Record<never, never>>({});
 const status = intEnum<M.ApplyStatus>([0, 1]);
 const notification = intEnum<M.NotificationValue>([0, 1, 2, 3, 4, 5, 6]);
 const stringArray = array('string', 'xsd:string', str);
-export const parameterValueList = array('ParameterValueStruct', 'cwmp:ParameterValueStruct', parameterValue);
+export const parameterValueList = array(
+  'ParameterValueStruct',
+  'cwmp:ParameterValueStruct',
+  parameterValue,
+);
 
 const setParameterAttributesStruct = struct<M.SetParameterAttributesStruct>({
   name: one('Name', str),
@@ -32,7 +48,10 @@ const parameterAttribute = struct<M.ParameterAttribute>({
 });
 
 const transferState = intEnum<M.TransferState>([1, 2, 3]);
-const queuedTransfer = struct<M.QueuedTransfer>({ commandKey: one('CommandKey', str), state: one('State', transferState) });
+const queuedTransfer = struct<M.QueuedTransfer>({
+  commandKey: one('CommandKey', str),
+  state: one('State', transferState),
+});
 const allQueuedTransfer = struct<M.AllQueuedTransfer>({
   commandKey: one('CommandKey', str),
   state: one('State', transferState),
@@ -110,7 +129,11 @@ const duOperation: Codec<M.DuOperation> = {
       case 'UninstallOpStruct':
         return { op: 'Uninstall', ...uninstallOp.decode(target, ctx) };
       default:
-        throw invalid(el, ctx, `unknown ChangeDUState operation ${JSON.stringify(kind ?? '(none)')}`);
+        throw invalid(
+          el,
+          ctx,
+          `unknown ChangeDUState operation ${JSON.stringify(kind ?? '(none)')}`,
+        );
     }
   },
   encode(tag, v, ctx) {
@@ -126,7 +149,10 @@ const duOperation: Codec<M.DuOperation> = {
         body = uninstallOp.children(v, ctx);
         break;
       default:
-        throw new CwmpError(CwmpErrorCode.InvalidValue, `unknown ChangeDUState operation ${escapeText(String((v as { op: unknown }).op))}`);
+        throw new CwmpError(
+          CwmpErrorCode.InvalidValue,
+          `unknown ChangeDUState operation ${escapeText(String((v as { op: unknown }).op))}`,
+        );
     }
     return `<${tag} xsi:type="cwmp:${v.op}OpStruct">${body}</${tag}>`;
   },
@@ -148,16 +174,28 @@ const transferResponse = {
   completeTime: one('CompleteTime', dateTime),
 } as const;
 
-export const cpeMethodCodecs: { readonly [K in (M.CpeMethodRequest | M.CpeMethodResponse)['type']]: Codec<Args<Extract<M.CpeMethodRequest | M.CpeMethodResponse, { type: K }>>> } = {
+export const cpeMethodCodecs: {
+  readonly [K in (M.CpeMethodRequest | M.CpeMethodResponse)['type']]: Codec<
+    Args<Extract<M.CpeMethodRequest | M.CpeMethodResponse, { type: K }>>
+  >;
+} = {
   GetRPCMethods: empty,
-  GetRPCMethodsResponse: struct<Args<M.GetRPCMethodsResponse>>({ methodList: one('MethodList', stringArray) }),
+  GetRPCMethodsResponse: struct<Args<M.GetRPCMethodsResponse>>({
+    methodList: one('MethodList', stringArray),
+  }),
   SetParameterValues: struct<Args<M.SetParameterValues>>({
     parameterList: one('ParameterList', parameterValueList),
     parameterKey: one('ParameterKey', str),
   }),
-  SetParameterValuesResponse: struct<Args<M.SetParameterValuesResponse>>({ status: one('Status', status) }),
-  GetParameterValues: struct<Args<M.GetParameterValues>>({ parameterNames: one('ParameterNames', stringArray) }),
-  GetParameterValuesResponse: struct<Args<M.GetParameterValuesResponse>>({ parameterList: one('ParameterList', parameterValueList) }),
+  SetParameterValuesResponse: struct<Args<M.SetParameterValuesResponse>>({
+    status: one('Status', status),
+  }),
+  GetParameterValues: struct<Args<M.GetParameterValues>>({
+    parameterNames: one('ParameterNames', stringArray),
+  }),
+  GetParameterValuesResponse: struct<Args<M.GetParameterValuesResponse>>({
+    parameterList: one('ParameterList', parameterValueList),
+  }),
   GetParameterNames: struct<Args<M.GetParameterNames>>({
     parameterPath: one('ParameterPath', str),
     nextLevel: one('NextLevel', bool),
@@ -165,20 +203,45 @@ export const cpeMethodCodecs: { readonly [K in (M.CpeMethodRequest | M.CpeMethod
   GetParameterNamesResponse: struct<Args<M.GetParameterNamesResponse>>({
     parameterList: one(
       'ParameterList',
-      array('ParameterInfoStruct', 'cwmp:ParameterInfoStruct', struct<M.ParameterInfo>({ name: one('Name', str), writable: one('Writable', bool) })),
+      array(
+        'ParameterInfoStruct',
+        'cwmp:ParameterInfoStruct',
+        struct<M.ParameterInfo>({ name: one('Name', str), writable: one('Writable', bool) }),
+      ),
     ),
   }),
   SetParameterAttributes: struct<Args<M.SetParameterAttributes>>({
-    parameterList: one('ParameterList', array('SetParameterAttributesStruct', 'cwmp:SetParameterAttributesStruct', setParameterAttributesStruct)),
+    parameterList: one(
+      'ParameterList',
+      array(
+        'SetParameterAttributesStruct',
+        'cwmp:SetParameterAttributesStruct',
+        setParameterAttributesStruct,
+      ),
+    ),
   }),
   SetParameterAttributesResponse: empty,
-  GetParameterAttributes: struct<Args<M.GetParameterAttributes>>({ parameterNames: one('ParameterNames', stringArray) }),
-  GetParameterAttributesResponse: struct<Args<M.GetParameterAttributesResponse>>({
-    parameterList: one('ParameterList', array('ParameterAttributeStruct', 'cwmp:ParameterAttributeStruct', parameterAttribute)),
+  GetParameterAttributes: struct<Args<M.GetParameterAttributes>>({
+    parameterNames: one('ParameterNames', stringArray),
   }),
-  AddObject: struct<Args<M.AddObject>>({ objectName: one('ObjectName', str), parameterKey: one('ParameterKey', str) }),
-  AddObjectResponse: struct<Args<M.AddObjectResponse>>({ instanceNumber: one('InstanceNumber', uint), status: one('Status', status) }),
-  DeleteObject: struct<Args<M.DeleteObject>>({ objectName: one('ObjectName', str), parameterKey: one('ParameterKey', str) }),
+  GetParameterAttributesResponse: struct<Args<M.GetParameterAttributesResponse>>({
+    parameterList: one(
+      'ParameterList',
+      array('ParameterAttributeStruct', 'cwmp:ParameterAttributeStruct', parameterAttribute),
+    ),
+  }),
+  AddObject: struct<Args<M.AddObject>>({
+    objectName: one('ObjectName', str),
+    parameterKey: one('ParameterKey', str),
+  }),
+  AddObjectResponse: struct<Args<M.AddObjectResponse>>({
+    instanceNumber: one('InstanceNumber', uint),
+    status: one('Status', status),
+  }),
+  DeleteObject: struct<Args<M.DeleteObject>>({
+    objectName: one('ObjectName', str),
+    parameterKey: one('ParameterKey', str),
+  }),
   DeleteObjectResponse: struct<Args<M.DeleteObjectResponse>>({ status: one('Status', status) }),
   Reboot: struct<Args<M.Reboot>>({ commandKey: one('CommandKey', str) }),
   RebootResponse: empty,
@@ -202,15 +265,26 @@ export const cpeMethodCodecs: { readonly [K in (M.CpeMethodRequest | M.CpeMethod
   FactoryResetResponse: empty,
   GetQueuedTransfers: empty,
   GetQueuedTransfersResponse: struct<Args<M.GetQueuedTransfersResponse>>({
-    transferList: one('TransferList', array('QueuedTransferStruct', 'cwmp:QueuedTransferStruct', queuedTransfer)),
+    transferList: one(
+      'TransferList',
+      array('QueuedTransferStruct', 'cwmp:QueuedTransferStruct', queuedTransfer),
+    ),
   }),
   GetAllQueuedTransfers: empty,
   GetAllQueuedTransfersResponse: struct<Args<M.GetAllQueuedTransfersResponse>>({
-    transferList: one('TransferList', array('AllQueuedTransferStruct', 'cwmp:AllQueuedTransferStruct', allQueuedTransfer)),
+    transferList: one(
+      'TransferList',
+      array('AllQueuedTransferStruct', 'cwmp:AllQueuedTransferStruct', allQueuedTransfer),
+    ),
   }),
-  ScheduleInform: struct<Args<M.ScheduleInform>>({ delaySeconds: one('DelaySeconds', uint), commandKey: one('CommandKey', str) }),
+  ScheduleInform: struct<Args<M.ScheduleInform>>({
+    delaySeconds: one('DelaySeconds', uint),
+    commandKey: one('CommandKey', str),
+  }),
   ScheduleInformResponse: empty,
-  SetVouchers: struct<Args<M.SetVouchers>>({ voucherList: one('VoucherList', array('base64', 'soap-enc:base64', base64)) }),
+  SetVouchers: struct<Args<M.SetVouchers>>({
+    voucherList: one('VoucherList', array('base64', 'soap-enc:base64', base64)),
+  }),
   SetVouchersResponse: empty,
   GetOptions: struct<Args<M.GetOptions>>({ optionName: one('OptionName', str) }),
   GetOptionsResponse: struct<Args<M.GetOptionsResponse>>({
@@ -218,7 +292,10 @@ export const cpeMethodCodecs: { readonly [K in (M.CpeMethodRequest | M.CpeMethod
   }),
   ScheduleDownload: struct<Args<M.ScheduleDownload>>({
     ...download,
-    timeWindowList: one('TimeWindowList', array('TimeWindowStruct', 'cwmp:TimeWindowStruct', timeWindow)),
+    timeWindowList: one(
+      'TimeWindowList',
+      array('TimeWindowStruct', 'cwmp:TimeWindowStruct', timeWindow),
+    ),
   }),
   ScheduleDownloadResponse: empty,
   CancelTransfer: struct<Args<M.CancelTransfer>>({ commandKey: one('CommandKey', str) }),

@@ -5,10 +5,27 @@ import { decodeBody } from '../xml/xml-decode';
 import { DEFAULT_XML_LIMITS, type XmlLimits } from '../xml/xml-limits';
 import { parseXml, type XmlElement } from '../xml/xml-tokenizer';
 import { acsMethodCodecs } from './acs-methods.codec';
-import { bool, formatBoolean, invalid, leafText, uint, type Codec, type DecodeContext, type EncodeContext } from './codec';
+import {
+  bool,
+  formatBoolean,
+  invalid,
+  leafText,
+  uint,
+  type Codec,
+  type DecodeContext,
+  type EncodeContext,
+} from './codec';
 import { cpeMethodCodecs } from './cpe-methods.codec';
 import { decodeFault, encodeFault } from './fault.codec';
-import { SOAP_ENC_NS, SOAP_ENV_NS, XSD_NS, XSI_NS, isCwmpNamespace, namespaceOfVersion, versionOfNamespace } from './namespace';
+import {
+  SOAP_ENC_NS,
+  SOAP_ENV_NS,
+  XSD_NS,
+  XSI_NS,
+  isCwmpNamespace,
+  namespaceOfVersion,
+  versionOfNamespace,
+} from './namespace';
 import { DEFAULT_SERIALIZE_OPTIONS, type SerializeOptions } from './serialize.options';
 
 export interface ParseOptions {
@@ -17,7 +34,9 @@ export interface ParseOptions {
 }
 
 // A Map, not an object index: a body element named `constructor` or `__proto__` must not hit Object.prototype.
-const codecs = new Map<string, Codec<object>>(Object.entries({ ...cpeMethodCodecs, ...acsMethodCodecs }) as [string, Codec<object>][]);
+const codecs = new Map<string, Codec<object>>(
+  Object.entries({ ...cpeMethodCodecs, ...acsMethodCodecs }) as [string, Codec<object>][],
+);
 
 /** The method names this codec understands (for GetRPCMethodsResponse and for tests). */
 export const KNOWN_METHODS: readonly string[] = [...codecs.keys()];
@@ -27,14 +46,21 @@ export const KNOWN_METHODS: readonly string[] = [...codecs.keys()];
  * Elements are matched by local name, whatever the prefix and whichever cwmp-1-N namespace.
  * @throws CwmpError — UnknownMethod carries `details.method` and `details.id` so the gateway can answer fault 8000.
  */
-export function parseEnvelope(body: Buffer | Uint8Array | string, options?: ParseOptions): CwmpEnvelope {
-  const limits = options?.limits === undefined ? DEFAULT_XML_LIMITS : { ...DEFAULT_XML_LIMITS, ...options.limits };
+export function parseEnvelope(
+  body: Buffer | Uint8Array | string,
+  options?: ParseOptions,
+): CwmpEnvelope {
+  const limits =
+    options?.limits === undefined
+      ? DEFAULT_XML_LIMITS
+      : { ...DEFAULT_XML_LIMITS, ...options.limits };
   // Checked on the raw bytes, before any decoding work.
   if (body.length > limits.maxBytes) throw CwmpError.limit('maxBytes', limits.maxBytes, 0);
   const src = decodeBody(body);
   const root = parseXml(src, limits);
   const ctx: DecodeContext = { src };
-  if (root.local !== 'Envelope') throw envelopeError(root, ctx, `root element is <${root.name}>, not a SOAP Envelope`);
+  if (root.local !== 'Envelope')
+    throw envelopeError(root, ctx, `root element is <${root.name}>, not a SOAP Envelope`);
 
   let headerEl: XmlElement | undefined;
   let bodyEl: XmlElement | undefined;
@@ -52,7 +78,11 @@ export function parseEnvelope(body: Buffer | Uint8Array | string, options?: Pars
   }
   const method = bodyEl.children[0];
   if (method === undefined) {
-    throw new CwmpError(CwmpErrorCode.EmptyBody, 'SOAP Body is empty', withId({ offset: bodyEl.offset, line: lineAt(src, bodyEl.offset) }, header));
+    throw new CwmpError(
+      CwmpErrorCode.EmptyBody,
+      'SOAP Body is empty',
+      withId({ offset: bodyEl.offset, line: lineAt(src, bodyEl.offset) }, header),
+    );
   }
   const namespace = findNamespace(method, root, headerEl) ?? 'urn:dslforum-org:cwmp-1-0';
   const version = versionOfNamespace(namespace) ?? '1.0';
@@ -73,7 +103,11 @@ export function parseEnvelope(body: Buffer | Uint8Array | string, options?: Pars
       message = { type: method.local, ...codec.decode(method, ctx) } as CwmpMessage;
     }
   } catch (e) {
-    if (e instanceof CwmpError) throw withDetails(e, { method: method.local, ...(header.id === undefined ? {} : { id: header.id }) });
+    if (e instanceof CwmpError)
+      throw withDetails(e, {
+        method: method.local,
+        ...(header.id === undefined ? {} : { id: header.id }),
+      });
     throw e;
   }
   return { version, namespace, header, body: message };
@@ -116,7 +150,11 @@ function anyCwmpNamespace(el: XmlElement | undefined): string | undefined {
 }
 
 /** The cwmp namespace: the method element's own, else the ID header's, else any cwmp declaration on the way. */
-function findNamespace(method: XmlElement, root: XmlElement, headerEl: XmlElement | undefined): string | undefined {
+function findNamespace(
+  method: XmlElement,
+  root: XmlElement,
+  headerEl: XmlElement | undefined,
+): string | undefined {
   const own = resolvePrefix(method, method.prefix);
   if (own !== undefined && isCwmpNamespace(own)) return own;
   const id = headerEl?.children.find((c) => c.local === 'ID');
@@ -124,10 +162,19 @@ function findNamespace(method: XmlElement, root: XmlElement, headerEl: XmlElemen
     const ns = resolvePrefix(id, id.prefix);
     if (ns !== undefined && isCwmpNamespace(ns)) return ns;
   }
-  const detailFault = method.local === 'Fault' ? method.children.find((c) => c.local === 'detail')?.children[0] : undefined;
-  const fromDetail = detailFault === undefined ? undefined : resolvePrefix(detailFault, detailFault.prefix);
+  const detailFault =
+    method.local === 'Fault'
+      ? method.children.find((c) => c.local === 'detail')?.children[0]
+      : undefined;
+  const fromDetail =
+    detailFault === undefined ? undefined : resolvePrefix(detailFault, detailFault.prefix);
   if (fromDetail !== undefined && isCwmpNamespace(fromDetail)) return fromDetail;
-  return anyCwmpNamespace(root) ?? anyCwmpNamespace(method.parent ?? undefined) ?? anyCwmpNamespace(headerEl) ?? anyCwmpNamespace(id);
+  return (
+    anyCwmpNamespace(root) ??
+    anyCwmpNamespace(method.parent ?? undefined) ??
+    anyCwmpNamespace(headerEl) ??
+    anyCwmpNamespace(id)
+  );
 }
 
 /** TR-069 A.3.1: ID, HoldRequests, SessionTimeout (1.3), SupportedCWMPVersions / UseCWMPVersion (1.4). NoMoreRequests is deprecated and ignored. */
@@ -173,7 +220,8 @@ function encodeHeader(h: CwmpHeader, ctx: EncodeContext): string {
   if (h.holdRequests !== undefined) {
     s += `<cwmp:HoldRequests soap-env:mustUnderstand="1">${formatBoolean(h.holdRequests, ctx)}</cwmp:HoldRequests>`;
   }
-  if (h.sessionTimeout !== undefined) s += uint.encode('cwmp:SessionTimeout', h.sessionTimeout, ctx);
+  if (h.sessionTimeout !== undefined)
+    s += uint.encode('cwmp:SessionTimeout', h.sessionTimeout, ctx);
   if (h.supportedCwmpVersions !== undefined) {
     s += `<cwmp:SupportedCWMPVersions>${escapeText(h.supportedCwmpVersions.join(','))}</cwmp:SupportedCWMPVersions>`;
   }
@@ -189,15 +237,25 @@ function encodeHeader(h: CwmpHeader, ctx: EncodeContext): string {
  * @throws CwmpError InvalidValue for values XML or the XSD types cannot carry.
  */
 export function serializeEnvelope(envelope: EnvelopeInput, options?: SerializeOptions): string {
-  const ctx: EncodeContext = { options: options === undefined ? DEFAULT_SERIALIZE_OPTIONS : { ...DEFAULT_SERIALIZE_OPTIONS, ...options } };
+  const ctx: EncodeContext = {
+    options:
+      options === undefined
+        ? DEFAULT_SERIALIZE_OPTIONS
+        : { ...DEFAULT_SERIALIZE_OPTIONS, ...options },
+  };
   const ns = envelope.namespace ?? namespaceOfVersion(envelope.version);
-  if (!isCwmpNamespace(ns)) throw new CwmpError(CwmpErrorCode.InvalidValue, `not a cwmp namespace: ${ns}`);
+  if (!isCwmpNamespace(ns))
+    throw new CwmpError(CwmpErrorCode.InvalidValue, `not a cwmp namespace: ${ns}`);
   const msg = envelope.body;
   let body: string;
   if (msg.type === 'Fault') body = encodeFault(msg, ctx);
   else {
     const codec = codecs.get(msg.type);
-    if (codec === undefined) throw new CwmpError(CwmpErrorCode.InvalidValue, `unknown message type ${escapeAttr(String(msg.type))}`);
+    if (codec === undefined)
+      throw new CwmpError(
+        CwmpErrorCode.InvalidValue,
+        `unknown message type ${escapeAttr(String(msg.type))}`,
+      );
     body = codec.encode(`cwmp:${msg.type}`, msg, ctx);
   }
   return (

@@ -1,10 +1,17 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CwmpError, CwmpErrorCode, parseEnvelope, serializeEnvelope, type CwmpEnvelope } from '../index';
+import {
+  CwmpError,
+  CwmpErrorCode,
+  parseEnvelope,
+  serializeEnvelope,
+  type CwmpEnvelope,
+} from '../index';
 
 // Hand-written envelopes in the shapes deployed CPE stacks send (CWMP-NOTES "field behaviour").
 
-const field = (name: string): Buffer => readFileSync(path.resolve(__dirname, '../../test/fixtures/field', name));
+const field = (name: string): Buffer =>
+  readFileSync(path.resolve(__dirname, '../../test/fixtures/field', name));
 
 const CASES: readonly [string, CwmpEnvelope][] = [
   [
@@ -15,7 +22,12 @@ const CASES: readonly [string, CwmpEnvelope][] = [
       header: { id: '0x1A2B' },
       body: {
         type: 'Inform',
-        deviceId: { manufacturer: 'HUAWEI Technologies Co., Ltd', oui: '00E0FC', productClass: 'HG8245H', serialNumber: '48575443ABCDEF01' },
+        deviceId: {
+          manufacturer: 'HUAWEI Technologies Co., Ltd',
+          oui: '00E0FC',
+          productClass: 'HG8245H',
+          serialNumber: '48575443ABCDEF01',
+        },
         event: [
           { eventCode: '0 BOOTSTRAP', commandKey: '' },
           { eventCode: 'X 00E0FC PON_UPGRADE', commandKey: '' },
@@ -24,12 +36,30 @@ const CASES: readonly [string, CwmpEnvelope][] = [
         currentTime: '2024-05-01T10:00:00',
         retryCount: 3,
         parameterList: [
-          { name: 'InternetGatewayDevice.DeviceSummary', value: { type: 'string', value: 'InternetGatewayDevice:1.1[](Baseline:1, EthernetLAN:1)' } },
-          { name: 'InternetGatewayDevice.DeviceInfo.SpecVersion', value: { type: 'string', value: '1.0' } },
+          {
+            name: 'InternetGatewayDevice.DeviceSummary',
+            value: {
+              type: 'string',
+              value: 'InternetGatewayDevice:1.1[](Baseline:1, EthernetLAN:1)',
+            },
+          },
+          {
+            name: 'InternetGatewayDevice.DeviceInfo.SpecVersion',
+            value: { type: 'string', value: '1.0' },
+          },
           // An empty unsignedInt: kept as sent instead of failing the whole Inform.
-          { name: 'InternetGatewayDevice.ManagementServer.PeriodicInformInterval', value: { type: 'string', value: '', xsiType: 'unsignedInt' } },
-          { name: 'InternetGatewayDevice.X_HW_Ont.Enable', value: { type: 'boolean', value: true } },
-          { name: 'InternetGatewayDevice.X_HW_Ont.Temperature', value: { type: 'string', value: '41', xsiType: 'unsignedByte' } },
+          {
+            name: 'InternetGatewayDevice.ManagementServer.PeriodicInformInterval',
+            value: { type: 'string', value: '', xsiType: 'unsignedInt' },
+          },
+          {
+            name: 'InternetGatewayDevice.X_HW_Ont.Enable',
+            value: { type: 'boolean', value: true },
+          },
+          {
+            name: 'InternetGatewayDevice.X_HW_Ont.Temperature',
+            value: { type: 'string', value: '41', xsiType: 'unsignedByte' },
+          },
         ],
       },
     },
@@ -43,7 +73,11 @@ const CASES: readonly [string, CwmpEnvelope][] = [
       body: {
         type: 'ChangeDUState',
         operations: [
-          { op: 'Install', url: 'http://files.example.net/app.ipk', executionEnvRef: 'Device.SoftwareModules.ExecEnv.1.' },
+          {
+            op: 'Install',
+            url: 'http://files.example.net/app.ipk',
+            executionEnvRef: 'Device.SoftwareModules.ExecEnv.1.',
+          },
           { op: 'Uninstall', uuid: '3f2504e0-4f89-11d3-9a0c-0305e82c3301' },
         ],
       },
@@ -62,7 +96,9 @@ const CASES: readonly [string, CwmpEnvelope][] = [
         maxEnvelopes: 1,
         currentTime: '2024-05-01T10:00:00.5Z',
         retryCount: 0,
-        parameterList: [{ name: 'Device.X_A0B1C2_Blob', value: { type: 'base64', value: Buffer.from('hello') } }],
+        parameterList: [
+          { name: 'Device.X_A0B1C2_Blob', value: { type: 'base64', value: Buffer.from('hello') } },
+        ],
       },
     },
   ],
@@ -80,7 +116,11 @@ const CASES: readonly [string, CwmpEnvelope][] = [
           faultCode: 9003,
           faultString: 'Invalid arguments',
           setParameterValuesFault: [
-            { parameterName: 'InternetGatewayDevice.LANDevice.1.WLANConfiguration.1.Channel', faultCode: 9007, faultString: 'Invalid value "b/g" <out of range>' },
+            {
+              parameterName: 'InternetGatewayDevice.LANDevice.1.WLANConfiguration.1.Channel',
+              faultCode: 9007,
+              faultString: 'Invalid value "b/g" <out of range>',
+            },
           ],
         },
       },
@@ -92,7 +132,12 @@ const CASES: readonly [string, CwmpEnvelope][] = [
       version: '1.2',
       namespace: 'urn:dslforum-org:cwmp-1-2',
       header: {},
-      body: { type: 'GetParameterValuesResponse', parameterList: [{ name: 'Device.DeviceInfo.Description', value: { type: 'string', value: 'Café ☺ ☃' } }] },
+      body: {
+        type: 'GetParameterValuesResponse',
+        parameterList: [
+          { name: 'Device.DeviceInfo.Description', value: { type: 'string', value: 'Café ☺ ☃' } },
+        ],
+      },
     },
   ],
 ];
@@ -132,8 +177,18 @@ describe('parseEnvelope on field-style envelopes', () => {
 
   it.each([
     ['missing field', '<c:Reboot/>', CwmpErrorCode.InvalidMessage, '/Envelope/Body/Reboot'],
-    ['bad integer', '<c:InformResponse><MaxEnvelopes>many</MaxEnvelopes></c:InformResponse>', CwmpErrorCode.InvalidMessage, '/Envelope/Body/InformResponse/MaxEnvelopes'],
-    ['bad enum', '<c:SetParameterValuesResponse><Status>2</Status></c:SetParameterValuesResponse>', CwmpErrorCode.InvalidMessage, '/Envelope/Body/SetParameterValuesResponse/Status'],
+    [
+      'bad integer',
+      '<c:InformResponse><MaxEnvelopes>many</MaxEnvelopes></c:InformResponse>',
+      CwmpErrorCode.InvalidMessage,
+      '/Envelope/Body/InformResponse/MaxEnvelopes',
+    ],
+    [
+      'bad enum',
+      '<c:SetParameterValuesResponse><Status>2</Status></c:SetParameterValuesResponse>',
+      CwmpErrorCode.InvalidMessage,
+      '/Envelope/Body/SetParameterValuesResponse/Status',
+    ],
     [
       'bad dateTime',
       '<c:DownloadResponse><Status>0</Status><StartTime>yesterday</StartTime><CompleteTime>2024-01-01T00:00:00Z</CompleteTime></c:DownloadResponse>',

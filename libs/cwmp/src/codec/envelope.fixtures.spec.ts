@@ -14,31 +14,96 @@ const fixtureFile = (m: CwmpMessage): string => path.join(FIXTURES, `${m.type}.x
 if (process.env['UPDATE_FIXTURES'] === '1') {
   mkdirSync(FIXTURES, { recursive: true });
   for (const m of SAMPLE_MESSAGES) {
-    writeFileSync(fixtureFile(m), formatXml(serializeEnvelope({ version: '1.2', header: { id: `id-${m.type}` }, body: m })));
+    writeFileSync(
+      fixtureFile(m),
+      formatXml(serializeEnvelope({ version: '1.2', header: { id: `id-${m.type}` }, body: m })),
+    );
   }
 }
 
 const unescape = (s: string): string =>
-  s.replace(/&(lt|gt|quot|apos|amp);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[e] ?? '');
+  s.replace(
+    /&(lt|gt|quot|apos|amp);/g,
+    (_, e: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[e] ?? '',
+  );
 
 /** Field-style rewrites of a fixture, with how the parsed envelope is expected to change. */
-const VARIANTS: readonly [string, (xml: string) => string | Buffer, (e: CwmpEnvelope) => CwmpEnvelope][] = [
-  ['SOAP-ENV/SOAP-ENC prefixes', (x) => x.replace(/soap-env/g, 'SOAP-ENV').replace(/soap-enc/g, 'SOAP-ENC'), (e) => e],
-  ['soapenv: prefix and ns1: for cwmp', (x) => x.replace(/soap-env/g, 'soapenv').replace(/\bcwmp:/g, 'ns1:').replace(/xmlns:cwmp=/, 'xmlns:ns1='), (e) => e],
-  ['s: prefix', (x) => x.replace(/soap-env:/g, 's:').replace(/xmlns:soap-env=/, 'xmlns:s='), (e) => e],
-  ['cwmp-1-0 namespace', (x) => x.replace('urn:dslforum-org:cwmp-1-2', 'urn:dslforum-org:cwmp-1-0'), (e) => ({ ...e, version: '1.0', namespace: 'urn:dslforum-org:cwmp-1-0' })],
-  ['cwmp-1-4 namespace', (x) => x.replace('urn:dslforum-org:cwmp-1-2', 'urn:dslforum-org:cwmp-1-4'), (e) => ({ ...e, version: '1.4', namespace: 'urn:dslforum-org:cwmp-1-4' })],
+const VARIANTS: readonly [
+  string,
+  (xml: string) => string | Buffer,
+  (e: CwmpEnvelope) => CwmpEnvelope,
+][] = [
+  [
+    'SOAP-ENV/SOAP-ENC prefixes',
+    (x) => x.replace(/soap-env/g, 'SOAP-ENV').replace(/soap-enc/g, 'SOAP-ENC'),
+    (e) => e,
+  ],
+  [
+    'soapenv: prefix and ns1: for cwmp',
+    (x) =>
+      x
+        .replace(/soap-env/g, 'soapenv')
+        .replace(/\bcwmp:/g, 'ns1:')
+        .replace(/xmlns:cwmp=/, 'xmlns:ns1='),
+    (e) => e,
+  ],
+  [
+    's: prefix',
+    (x) => x.replace(/soap-env:/g, 's:').replace(/xmlns:soap-env=/, 'xmlns:s='),
+    (e) => e,
+  ],
+  [
+    'cwmp-1-0 namespace',
+    (x) => x.replace('urn:dslforum-org:cwmp-1-2', 'urn:dslforum-org:cwmp-1-0'),
+    (e) => ({ ...e, version: '1.0', namespace: 'urn:dslforum-org:cwmp-1-0' }),
+  ],
+  [
+    'cwmp-1-4 namespace',
+    (x) => x.replace('urn:dslforum-org:cwmp-1-2', 'urn:dslforum-org:cwmp-1-4'),
+    (e) => ({ ...e, version: '1.4', namespace: 'urn:dslforum-org:cwmp-1-4' }),
+  ],
   ['no xsi:type on strings', (x) => x.replace(/ xsi:type="xsd:string"/g, ''), (e) => e],
-  ['comments and extra whitespace', (x) => x.replace(/>\n(\s*)</g, '>\n\n$1<!-- field comment -->\t \n$1<').replace(/<\?xml[^>]*>/, '$&\n<!-- prolog -->'), (e) => e],
+  [
+    'comments and extra whitespace',
+    (x) =>
+      x
+        .replace(/>\n(\s*)</g, '>\n\n$1<!-- field comment -->\t \n$1<')
+        .replace(/<\?xml[^>]*>/, '$&\n<!-- prolog -->'),
+    (e) => e,
+  ],
   ['CRLF line ends', (x) => x.replace(/\n/g, '\r\n'), (e) => e],
   ['UTF-8 BOM', (x) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(x)]), (e) => e],
   ['string input with BOM', (x) => '\ufeff' + x, (e) => e],
-  ['CDATA text', (x) => x.replace(/(<(?:Value|Name|string)\b[^>]*>)([^<]+)(<\/)/g, (_, a: string, t: string, b: string) => `${a}<![CDATA[${unescape(t)}]]>${b}`), (e) => e],
+  [
+    'CDATA text',
+    (x) =>
+      x.replace(
+        /(<(?:Value|Name|string)\b[^>]*>)([^<]+)(<\/)/g,
+        (_, a: string, t: string, b: string) => `${a}<![CDATA[${unescape(t)}]]>${b}`,
+      ),
+    (e) => e,
+  ],
   ['no arrayType', (x) => x.replace(/ soap-enc:arrayType="[^"]*"/g, ''), (e) => e],
-  ['odd arrayType', (x) => x.replace(/ soap-enc:arrayType="[^"]*"/g, ' soap-enc:arrayType="xsd:anyType[]" xsi:type="soap-enc:Array"'), (e) => e],
+  [
+    'odd arrayType',
+    (x) =>
+      x.replace(
+        / soap-enc:arrayType="[^"]*"/g,
+        ' soap-enc:arrayType="xsd:anyType[]" xsi:type="soap-enc:Array"',
+      ),
+    (e) => e,
+  ],
   ['no XML declaration', (x) => x.replace(/<\?xml[^>]*>\s*/, ''), (e) => e],
-  ['empty Header', (x) => x.replace(/<soap-env:Header>[\s\S]*<\/soap-env:Header>/, '<soap-env:Header/>'), (e) => ({ ...e, header: {} })],
-  ['no Header', (x) => x.replace(/<soap-env:Header>[\s\S]*<\/soap-env:Header>\s*/, ''), (e) => ({ ...e, header: {} })],
+  [
+    'empty Header',
+    (x) => x.replace(/<soap-env:Header>[\s\S]*<\/soap-env:Header>/, '<soap-env:Header/>'),
+    (e) => ({ ...e, header: {} }),
+  ],
+  [
+    'no Header',
+    (x) => x.replace(/<soap-env:Header>[\s\S]*<\/soap-env:Header>\s*/, ''),
+    (e) => ({ ...e, header: {} }),
+  ],
   ['single quotes', (x) => x.replace(/="([^"]*)"/g, "='$1'"), (e) => e],
 ];
 
@@ -54,7 +119,12 @@ describe('parseEnvelope on XML fixtures', () => {
 
   describe.each(SAMPLE_MESSAGES.map((m) => [m.type, m] as const))('%s', (type, message) => {
     const xml = (): string => readFileSync(fixtureFile(message), 'utf8');
-    const expected: CwmpEnvelope = { version: '1.2', namespace: 'urn:dslforum-org:cwmp-1-2', header: { id: `id-${type}` }, body: message };
+    const expected: CwmpEnvelope = {
+      version: '1.2',
+      namespace: 'urn:dslforum-org:cwmp-1-2',
+      header: { id: `id-${type}` },
+      body: message,
+    };
 
     it('parses the fixture into the typed message', () => {
       expect(parseEnvelope(xml())).toEqual(expected);
@@ -62,14 +132,19 @@ describe('parseEnvelope on XML fixtures', () => {
 
     it('round-trips parse → serialize → parse, in both namespaces families', () => {
       for (const version of ['1.0', '1.2', '1.4'] as const) {
-        const again = parseEnvelope(serializeEnvelope({ ...expected, version, namespace: undefined }));
+        const again = parseEnvelope(
+          serializeEnvelope({ ...expected, version, namespace: undefined }),
+        );
         expect(again.body).toEqual(message);
         expect(again.header).toEqual(expected.header);
       }
     });
 
-    it.each(VARIANTS.map(([name, rewrite, expect]) => [name, rewrite, expect] as const))('field variant: %s', (_name, rewrite, adjust) => {
-      expect(parseEnvelope(rewrite(xml()))).toEqual(adjust(expected));
-    });
+    it.each(VARIANTS.map(([name, rewrite, expect]) => [name, rewrite, expect] as const))(
+      'field variant: %s',
+      (_name, rewrite, adjust) => {
+        expect(parseEnvelope(rewrite(xml()))).toEqual(adjust(expected));
+      },
+    );
   });
 });

@@ -42,7 +42,10 @@ describe('parseEnvelope on hostile input', () => {
   });
 
   it('refuses the entity expansion even without the DOCTYPE', () => {
-    const xml = '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><Kicked><Command>&lol9;</Command></Kicked></s:Body></s:Envelope>';
-    expect(() => parseEnvelope(xml)).toThrow(expect.objectContaining({ code: CwmpErrorCode.EntityForbidden }) as Error);
+    const xml =
+      '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><Kicked><Command>&lol9;</Command></Kicked></s:Body></s:Envelope>';
+    expect(() => parseEnvelope(xml)).toThrow(
+      expect.objectContaining({ code: CwmpErrorCode.EntityForbidden }) as Error,
+    );
   });
 });

@@ -1,7 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CWMP_VERSIONS, serializeEnvelope, type CwmpHeader, type CwmpMessage, type CwmpVersion, type SerializeOptions } from '../index';
+import {
+  CWMP_VERSIONS,
+  serializeEnvelope,
+  type CwmpHeader,
+  type CwmpMessage,
+  type CwmpVersion,
+  type SerializeOptions,
+} from '../index';
 import { SAMPLE_MESSAGES, versionsOf } from '../../test/sample-messages';
 import { requireXmllint, schemaFor, validateFiles } from '../../test/xmllint';
 
@@ -17,7 +24,10 @@ function headerFor(m: CwmpMessage, v: CwmpVersion): CwmpHeader {
 
 const PROFILES: readonly [string, SerializeOptions][] = [
   ['default', {}],
-  ['digit booleans, no fractions', { booleanFormat: 'digit', dateTimeFraction: 'strip', xmlDeclaration: false }],
+  [
+    'digit booleans, no fractions',
+    { booleanFormat: 'digit', dateTimeFraction: 'strip', xmlDeclaration: false },
+  ],
 ];
 
 describe('serializeEnvelope output against the BBF XSD (xmllint)', () => {
@@ -30,7 +40,10 @@ describe('serializeEnvelope output against the BBF XSD (xmllint)', () => {
       if (!versionsOf(m.type).includes(version)) continue;
       for (const [name, options] of PROFILES) {
         const file = path.join(dir, `${m.type}.${name.split(' ')[0]}.xml`);
-        writeFileSync(file, serializeEnvelope({ version, header: headerFor(m, version), body: m }, options));
+        writeFileSync(
+          file,
+          serializeEnvelope({ version, header: headerFor(m, version), body: m }, options),
+        );
         files.push(file);
       }
     }
@@ -42,7 +55,11 @@ describe('serializeEnvelope output against the BBF XSD (xmllint)', () => {
 
   it('rejects an envelope the schema forbids (the validation is real)', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'cwmp-xsd-neg-'));
-    const good = serializeEnvelope({ version: '1.2', header: { id: '1' }, body: { type: 'InformResponse', maxEnvelopes: 1 } });
+    const good = serializeEnvelope({
+      version: '1.2',
+      header: { id: '1' },
+      body: { type: 'InformResponse', maxEnvelopes: 1 },
+    });
     const cases = {
       missingField: good.replace(/<MaxEnvelopes>1<\/MaxEnvelopes>/, ''),
       unknownMethod: good.replace(/InformResponse/g, 'InformReply'),

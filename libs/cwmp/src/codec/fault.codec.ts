@@ -40,19 +40,30 @@ export function decodeFault(el: XmlElement, ctx: DecodeContext): Fault {
         if (f !== undefined) {
           const d = cwmpFault.decode(f, ctx);
           // Keep the model small: no empty SetParameterValuesFault list on ordinary faults.
-          detail = d.setParameterValuesFault.length === 0 ? { faultCode: d.faultCode, ...(d.faultString === undefined ? {} : { faultString: d.faultString }) } : d;
+          detail =
+            d.setParameterValuesFault.length === 0
+              ? {
+                  faultCode: d.faultCode,
+                  ...(d.faultString === undefined ? {} : { faultString: d.faultString }),
+                }
+              : d;
         }
         break;
       }
     }
   }
-  return detail === undefined ? { type: 'Fault', faultCode, faultString } : { type: 'Fault', faultCode, faultString, detail };
+  return detail === undefined
+    ? { type: 'Fault', faultCode, faultString }
+    : { type: 'Fault', faultCode, faultString, detail };
 }
 
 export function encodeFault(f: Fault, ctx: EncodeContext): string {
   let s = `<soap-env:Fault><faultcode>${escapeText(f.faultCode)}</faultcode><faultstring>${escapeText(f.faultString)}</faultstring>`;
   if (f.detail !== undefined) {
-    const d: FaultDetailWire = { ...f.detail, setParameterValuesFault: f.detail.setParameterValuesFault ?? [] };
+    const d: FaultDetailWire = {
+      ...f.detail,
+      setParameterValuesFault: f.detail.setParameterValuesFault ?? [],
+    };
     s += `<detail>${cwmpFault.encode('cwmp:Fault', d, ctx)}</detail>`;
   }
   return s + '</soap-env:Fault>';

@@ -74,7 +74,8 @@ export function struct<T extends object>(fields: Fields<T>): StructCodec<T> {
     },
     children(value: T, ctx: EncodeContext): string {
       let s = '';
-      for (let j = 0; j < n; j++) s += encodeField(defs[j] as Field<unknown>, value[keys[j] as keyof T], ctx);
+      for (let j = 0; j < n; j++)
+        s += encodeField(defs[j] as Field<unknown>, value[keys[j] as keyof T], ctx);
       return s;
     },
     encode(tag: string, value: T, ctx: EncodeContext): string {

@@ -1,6 +1,6 @@
 import { CwmpError, CwmpErrorCode } from '../cwmp.error';
 import type { CwmpValue, ParameterValue } from '../model/value.types';
-import { escapeText } from '../xml/xml-escape';
+import { escapeAttr, escapeText } from '../xml/xml-escape';
 import type { XmlElement } from '../xml/xml-tokenizer';
 import {
   DATE_TIME,
@@ -69,7 +69,9 @@ export function parseValue(text: string, xsiType: string | undefined): CwmpValue
     }
     case 'hexBinary': {
       const s = text.trim();
-      return HEX.test(s) ? { type: 'hexBinary', value: Buffer.from(s, 'hex') } : asDeclared(text, t);
+      return HEX.test(s)
+        ? { type: 'hexBinary', value: Buffer.from(s, 'hex') }
+        : asDeclared(text, t);
     }
     case 'decimal': {
       const s = text.trim();
@@ -92,12 +94,17 @@ function bad(what: string, v: unknown): CwmpError {
 export function formatValue(v: CwmpValue, ctx: EncodeContext): [string, string] {
   switch (v.type) {
     case 'string':
-      return [`xsd:${v.xsiType ?? 'string'}`, escapeText(v.value)];
+      return [
+        v.xsiType === undefined ? 'xsd:string' : `xsd:${escapeAttr(v.xsiType)}`,
+        escapeText(v.value),
+      ];
     case 'int':
-      if (!Number.isInteger(v.value) || v.value < -0x80000000 || v.value > 0x7fffffff) throw bad('xsd:int', v.value);
+      if (!Number.isInteger(v.value) || v.value < -0x80000000 || v.value > 0x7fffffff)
+        throw bad('xsd:int', v.value);
       return ['xsd:int', String(v.value)];
     case 'unsignedInt':
-      if (!Number.isInteger(v.value) || v.value < 0 || v.value > 0xffffffff) throw bad('xsd:unsignedInt', v.value);
+      if (!Number.isInteger(v.value) || v.value < 0 || v.value > 0xffffffff)
+        throw bad('xsd:unsignedInt', v.value);
       return ['xsd:unsignedInt', String(v.value)];
     case 'long':
       if (v.value < INT64_MIN || v.value > INT64_MAX) throw bad('xsd:long', v.value);
@@ -112,7 +119,10 @@ export function formatValue(v: CwmpValue, ctx: EncodeContext): [string, string] 
     case 'base64':
       return ['soap-enc:base64', formatBase64(v.value)];
     case 'hexBinary':
-      return ['xsd:hexBinary', Buffer.from(v.value.buffer, v.value.byteOffset, v.value.byteLength).toString('hex')];
+      return [
+        'xsd:hexBinary',
+        Buffer.from(v.value.buffer, v.value.byteOffset, v.value.byteLength).toString('hex'),
+      ];
     case 'decimal':
       if (!DECIMAL.test(v.value)) throw bad('xsd:decimal', v.value);
       return ['xsd:decimal', v.value];

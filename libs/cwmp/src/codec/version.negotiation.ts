@@ -34,11 +34,16 @@ export function negotiateVersion(input: NegotiationInput): NegotiationResult {
   if (offered !== undefined && offered.length > 0) {
     const common = CWMP_VERSIONS.filter((v) => acs.has(v) && offered.some((o) => o.trim() === v));
     const best = common[common.length - 1];
-    if (best === undefined) return { ok: false, reason: `no common CWMP version (CPE: ${offered.join(',')}; ACS: ${[...acs].join(',')})` };
+    if (best === undefined)
+      return {
+        ok: false,
+        reason: `no common CWMP version (CPE: ${offered.join(',')}; ACS: ${[...acs].join(',')})`,
+      };
     return { ok: true, version: best, namespace: namespaceOfVersion(best), useCwmpVersion: best };
   }
   const version = versionOfNamespace(input.cpeNamespace);
-  if (version === undefined) return { ok: false, reason: `not a cwmp namespace: ${input.cpeNamespace}` };
+  if (version === undefined)
+    return { ok: false, reason: `not a cwmp namespace: ${input.cpeNamespace}` };
   // A 1.3/1.4 CPE that sends cwmp-1-2 is still served by a 1.2-capable ACS: the namespace is the contract.
   const served = acs.has(version) || (version === '1.2' && (acs.has('1.3') || acs.has('1.4')));
   if (!served) return { ok: false, reason: `ACS does not speak CWMP ${version}` };

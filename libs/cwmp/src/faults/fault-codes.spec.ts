@@ -1,14 +1,32 @@
 import { CwmpError, CwmpErrorCode } from '../cwmp.error';
 import { parseEnvelope, serializeEnvelope } from '../codec/envelope.codec';
-import { AcsFaultCode, CpeFaultCode, STANDARD_FAULTS, acsFaultFor, buildFault, faultEnvelope, faultInfo, soapFaultCodeOf } from './fault-codes';
+import {
+  AcsFaultCode,
+  CpeFaultCode,
+  STANDARD_FAULTS,
+  acsFaultFor,
+  buildFault,
+  faultEnvelope,
+  faultInfo,
+  soapFaultCodeOf,
+} from './fault-codes';
 
 describe('fault codes', () => {
   it('covers 8000–8006 and 9000–9032 with their standard strings', () => {
     const codes = STANDARD_FAULTS.map((f) => f.code);
-    expect(codes).toEqual([...Array.from({ length: 7 }, (_, i) => 8000 + i), ...Array.from({ length: 33 }, (_, i) => 9000 + i)]);
-    expect(faultInfo(CpeFaultCode.NonWritableParameter).faultString).toBe('Attempt to set a non-writable parameter');
+    expect(codes).toEqual([
+      ...Array.from({ length: 7 }, (_, i) => 8000 + i),
+      ...Array.from({ length: 33 }, (_, i) => 9000 + i),
+    ]);
+    expect(faultInfo(CpeFaultCode.NonWritableParameter).faultString).toBe(
+      'Attempt to set a non-writable parameter',
+    );
     expect(faultInfo(AcsFaultCode.RetryRequest).faultString).toBe('Retry request');
-    expect(faultInfo(9850)).toEqual({ code: 9850, faultString: 'Vendor fault', soapFaultCode: 'Server' });
+    expect(faultInfo(9850)).toEqual({
+      code: 9850,
+      faultString: 'Vendor fault',
+      soapFaultCode: 'Server',
+    });
   });
 
   it.each([
@@ -34,7 +52,13 @@ describe('fault codes', () => {
       version: '1.0',
       id: 'req-1',
       code: CpeFaultCode.InvalidArguments,
-      setParameterValuesFault: [{ parameterName: 'Device.X', faultCode: CpeFaultCode.InvalidParameterType, faultString: 'Invalid parameter type' }],
+      setParameterValuesFault: [
+        {
+          parameterName: 'Device.X',
+          faultCode: CpeFaultCode.InvalidParameterType,
+          faultString: 'Invalid parameter type',
+        },
+      ],
     });
     const parsed = parseEnvelope(serializeEnvelope(env));
     expect(parsed.header.id).toBe('req-1');
@@ -45,13 +69,20 @@ describe('fault codes', () => {
       detail: {
         faultCode: 9003,
         faultString: 'Invalid arguments',
-        setParameterValuesFault: [{ parameterName: 'Device.X', faultCode: 9006, faultString: 'Invalid parameter type' }],
+        setParameterValuesFault: [
+          { parameterName: 'Device.X', faultCode: 9006, faultString: 'Invalid parameter type' },
+        ],
       },
     });
   });
 
   it('omits an empty SetParameterValuesFault list and refuses non-CWMP codes', () => {
-    expect(buildFault(8005)).toEqual({ type: 'Fault', faultCode: 'Server', faultString: 'CWMP fault', detail: { faultCode: 8005, faultString: 'Retry request' } });
+    expect(buildFault(8005)).toEqual({
+      type: 'Fault',
+      faultCode: 'Server',
+      faultString: 'CWMP fault',
+      detail: { faultCode: 8005, faultString: 'Retry request' },
+    });
     expect(() => buildFault(500)).toThrow(CwmpError);
   });
 

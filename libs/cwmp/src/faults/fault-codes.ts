@@ -116,12 +116,21 @@ export function soapFaultCodeOf(code: number): SoapFaultCode {
 export function faultInfo(code: number): FaultInfo {
   const known = STRINGS[code];
   const faultString =
-    known ?? (code >= 9800 && code <= 9899 ? 'Vendor fault' : code >= 8800 && code <= 8899 ? 'Vendor ACS fault' : code >= 9000 ? 'CPE fault' : 'ACS fault');
+    known ??
+    (code >= 9800 && code <= 9899
+      ? 'Vendor fault'
+      : code >= 8800 && code <= 8899
+        ? 'Vendor ACS fault'
+        : code >= 9000
+          ? 'CPE fault'
+          : 'ACS fault');
   return { code, faultString, soapFaultCode: soapFaultCodeOf(code) };
 }
 
 /** Every standard code with its string and SOAP faultcode, for tables and docs. */
-export const STANDARD_FAULTS: readonly FaultInfo[] = Object.keys(STRINGS).map((c) => faultInfo(Number(c)));
+export const STANDARD_FAULTS: readonly FaultInfo[] = Object.keys(STRINGS).map((c) =>
+  faultInfo(Number(c)),
+);
 
 export interface FaultOptions {
   /** Overrides the standard string. */
@@ -132,7 +141,8 @@ export interface FaultOptions {
 
 /** A CWMP Fault body: `faultstring` "CWMP fault" and the cwmp:Fault detail (TR-069 A.5). */
 export function buildFault(code: number, options: FaultOptions = {}): Fault {
-  if (!Number.isInteger(code) || code < 8000 || code > 9899) throw new CwmpError(CwmpErrorCode.InvalidValue, `not a CWMP fault code: ${code}`);
+  if (!Number.isInteger(code) || code < 8000 || code > 9899)
+    throw new CwmpError(CwmpErrorCode.InvalidValue, `not a CWMP fault code: ${code}`);
   const info = faultInfo(code);
   const spv = options.setParameterValuesFault;
   return {
@@ -148,7 +158,9 @@ export function buildFault(code: number, options: FaultOptions = {}): Fault {
 }
 
 /** A whole fault envelope ready for serializeEnvelope, echoing the request's cwmp:ID. */
-export function faultEnvelope(params: { version: CwmpVersion; namespace?: string; id?: string; code: number } & FaultOptions): EnvelopeInput {
+export function faultEnvelope(
+  params: { version: CwmpVersion; namespace?: string; id?: string; code: number } & FaultOptions,
+): EnvelopeInput {
   const { version, namespace, id, code, ...options } = params;
   return {
     version,

@@ -261,7 +261,12 @@ export type DuOperation =
       readonly username?: string;
       readonly password?: string;
     }
-  | { readonly op: 'Uninstall'; readonly uuid: string; readonly version?: string; readonly executionEnvRef?: string };
+  | {
+      readonly op: 'Uninstall';
+      readonly uuid: string;
+      readonly version?: string;
+      readonly executionEnvRef?: string;
+    };
 export interface ChangeDUState {
   readonly type: 'ChangeDUState';
   readonly operations: readonly DuOperation[];

@@ -44,7 +44,8 @@ export interface Fault {
 }
 
 /** Every CWMP body this codec reads and writes, discriminated on `type` (= the element's local name). */
-export type CwmpMessage = CpeMethodRequest | CpeMethodResponse | AcsMethodRequest | AcsMethodResponse | Fault;
+export type CwmpMessage =
+  CpeMethodRequest | CpeMethodResponse | AcsMethodRequest | AcsMethodResponse | Fault;
 
 export type CwmpMessageType = CwmpMessage['type'];
 

@@ -5,7 +5,9 @@
  */
 export function decodeBody(body: Buffer | Uint8Array | string): string {
   if (typeof body === 'string') return body.charCodeAt(0) === 0xfeff ? body.slice(1) : body;
-  const buf = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  const buf = Buffer.isBuffer(body)
+    ? body
+    : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   const b0 = buf[0];
   const b1 = buf[1];
   if (b0 === 0xef && b1 === 0xbb && buf[2] === 0xbf) return buf.toString('utf8', 3);

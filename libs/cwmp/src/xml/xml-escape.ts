@@ -8,7 +8,10 @@ const ATTR_SPECIAL = /[&<>"\r\n\t]/;
 
 function check(s: string): void {
   if (FORBIDDEN.test(s)) {
-    throw new CwmpError(CwmpErrorCode.InvalidValue, 'string contains a character XML 1.0 cannot carry');
+    throw new CwmpError(
+      CwmpErrorCode.InvalidValue,
+      'string contains a character XML 1.0 cannot carry',
+    );
   }
 }
 
@@ -16,7 +19,9 @@ function check(s: string): void {
 export function escapeText(s: string): string {
   check(s);
   if (!TEXT_SPECIAL.test(s)) return s;
-  return s.replace(/[&<>\r]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&#13;'));
+  return s.replace(/[&<>\r]/g, (c) =>
+    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&#13;',
+  );
 }
 
 /** Escape an attribute value for double quotes; whitespace is referenced so attribute normalisation keeps it. */

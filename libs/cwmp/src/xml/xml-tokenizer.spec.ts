@@ -2,7 +2,8 @@ import { CwmpError, CwmpErrorCode } from '../cwmp.error';
 import { DEFAULT_XML_LIMITS, type XmlLimits } from './xml-limits';
 import { parseXml, type XmlElement } from './xml-tokenizer';
 
-const parse = (xml: string, limits: Partial<XmlLimits> = {}): XmlElement => parseXml(xml, { ...DEFAULT_XML_LIMITS, ...limits });
+const parse = (xml: string, limits: Partial<XmlLimits> = {}): XmlElement =>
+  parseXml(xml, { ...DEFAULT_XML_LIMITS, ...limits });
 
 function errorOf(fn: () => unknown): CwmpError {
   try {
@@ -16,8 +17,16 @@ function errorOf(fn: () => unknown): CwmpError {
 
 describe(parseXml.name, () => {
   it('splits names, keeps decoded attributes and leaf text, drops indentation of containers', () => {
-    const root = parse('<a:Root xmlns:a="urn:x" b = \'1 &amp; 2\'>\n  <Leaf>x &lt; y</Leaf>\n  <Empty/>\n</a:Root>');
-    expect(root).toMatchObject({ name: 'a:Root', local: 'Root', prefix: 'a', attrs: ['xmlns:a', 'urn:x', 'b', '1 & 2'], text: '' });
+    const root = parse(
+      '<a:Root xmlns:a="urn:x" b = \'1 &amp; 2\'>\n  <Leaf>x &lt; y</Leaf>\n  <Empty/>\n</a:Root>',
+    );
+    expect(root).toMatchObject({
+      name: 'a:Root',
+      local: 'Root',
+      prefix: 'a',
+      attrs: ['xmlns:a', 'urn:x', 'b', '1 & 2'],
+      text: '',
+    });
     expect(root.children.map((c) => [c.local, c.text, c.parent === root])).toEqual([
       ['Leaf', 'x < y', true],
       ['Empty', '', true],

@@ -91,7 +91,12 @@ class Tokenizer {
       const lt = src.indexOf('<', this.pos);
       const top = this.stack[this.stack.length - 1];
       if (lt === -1) {
-        if (top !== undefined) this.fail(CwmpErrorCode.XmlMalformed, `unexpected end of document inside <${top.name}>`, src.length);
+        if (top !== undefined)
+          this.fail(
+            CwmpErrorCode.XmlMalformed,
+            `unexpected end of document inside <${top.name}>`,
+            src.length,
+          );
         this.requireWhitespace(this.pos, src.length);
         break;
       }
@@ -106,10 +111,12 @@ class Tokenizer {
         this.bang(lt, top);
       } else if (c === QMARK) {
         const end = src.indexOf('?>', lt + 2);
-        if (end === -1) this.fail(CwmpErrorCode.XmlMalformed, 'unterminated processing instruction', lt);
+        if (end === -1)
+          this.fail(CwmpErrorCode.XmlMalformed, 'unterminated processing instruction', lt);
         this.pos = end + 2;
       } else {
-        if (top === undefined && root !== null) this.fail(CwmpErrorCode.XmlMalformed, 'more than one root element', lt);
+        if (top === undefined && root !== null)
+          this.fail(CwmpErrorCode.XmlMalformed, 'more than one root element', lt);
         const el = this.openTag(lt, top ?? null);
         if (root === null) root = el;
       }
@@ -121,7 +128,8 @@ class Tokenizer {
   private openTag(lt: number, parent: XmlElement | null): XmlElement {
     const src = this.src;
     let i = lt + 1;
-    if (!isNameStart(src.charCodeAt(i))) this.fail(CwmpErrorCode.XmlMalformed, 'invalid element name', lt);
+    if (!isNameStart(src.charCodeAt(i)))
+      this.fail(CwmpErrorCode.XmlMalformed, 'invalid element name', lt);
     let colon = -1;
     for (;;) {
       const c = src.charCodeAt(i);
@@ -146,7 +154,8 @@ class Tokenizer {
         i++;
         break;
       } else if (c === SLASH) {
-        if (src.charCodeAt(i + 1) !== GT) this.fail(CwmpErrorCode.XmlMalformed, "expected '>' after '/'", i);
+        if (src.charCodeAt(i + 1) !== GT)
+          this.fail(CwmpErrorCode.XmlMalformed, "expected '>' after '/'", i);
         i += 2;
         selfClose = true;
         break;
@@ -154,31 +163,37 @@ class Tokenizer {
         // NaN: past the end of input
         this.fail(CwmpErrorCode.XmlMalformed, `unexpected end of document in <${name}>`, i);
       } else {
-        if (!sawWs || !isNameStart(c)) this.fail(CwmpErrorCode.XmlMalformed, `bad attribute syntax in <${name}>`, i);
+        if (!sawWs || !isNameStart(c))
+          this.fail(CwmpErrorCode.XmlMalformed, `bad attribute syntax in <${name}>`, i);
         const an = i;
         while (isNameChar(src.charCodeAt(i))) i++;
         const aname = src.slice(an, i);
         while (isWs(src.charCodeAt(i))) i++;
-        if (src.charCodeAt(i) !== EQ) this.fail(CwmpErrorCode.XmlMalformed, `attribute ${aname} has no value`, i);
+        if (src.charCodeAt(i) !== EQ)
+          this.fail(CwmpErrorCode.XmlMalformed, `attribute ${aname} has no value`, i);
         i++;
         while (isWs(src.charCodeAt(i))) i++;
         const q = src.charCodeAt(i);
-        if (q !== DQ && q !== SQ) this.fail(CwmpErrorCode.XmlMalformed, `attribute ${aname} value not quoted`, i);
+        if (q !== DQ && q !== SQ)
+          this.fail(CwmpErrorCode.XmlMalformed, `attribute ${aname} value not quoted`, i);
         const vs = i + 1;
         const ve = src.indexOf(q === DQ ? '"' : "'", vs);
         if (ve === -1) this.fail(CwmpErrorCode.XmlMalformed, 'unterminated attribute value', i);
         const lt2 = src.indexOf('<', vs);
-        if (lt2 !== -1 && lt2 < ve) this.fail(CwmpErrorCode.XmlMalformed, "'<' in attribute value", lt2);
+        if (lt2 !== -1 && lt2 < ve)
+          this.fail(CwmpErrorCode.XmlMalformed, "'<' in attribute value", lt2);
         if (ve - vs > this.limits.maxTextLength) throw this.limitError('maxTextLength', vs);
         const value = this.decode(vs, ve);
         if (attrs === null) attrs = [];
         else {
           for (let k = 0; k < attrs.length; k += 2) {
-            if (attrs[k] === aname) this.fail(CwmpErrorCode.XmlMalformed, `duplicate attribute ${aname}`, an);
+            if (attrs[k] === aname)
+              this.fail(CwmpErrorCode.XmlMalformed, `duplicate attribute ${aname}`, an);
           }
         }
         attrs.push(aname, value);
-        if (attrs.length > this.limits.maxAttributes * 2) throw this.limitError('maxAttributes', an);
+        if (attrs.length > this.limits.maxAttributes * 2)
+          throw this.limitError('maxAttributes', an);
         i = ve + 1;
         sawWs = false;
       }
@@ -187,7 +202,16 @@ class Tokenizer {
 
     if (++this.elements > this.limits.maxElements) throw this.limitError('maxElements', lt);
     if (this.stack.length >= this.limits.maxDepth) throw this.limitError('maxDepth', lt);
-    const el: XmlElement = { name, local, prefix, attrs, children: [], text: '', offset: lt, parent };
+    const el: XmlElement = {
+      name,
+      local,
+      prefix,
+      attrs,
+      children: [],
+      text: '',
+      offset: lt,
+      parent,
+    };
     if (parent !== null) {
       // The parent is a container: its indentation text is not content.
       if (parent.children.length === 0) parent.text = '';
@@ -207,7 +231,8 @@ class Tokenizer {
       this.fail(CwmpErrorCode.XmlMalformed, `end tag does not match <${top.name}>`, lt);
     }
     while (isWs(src.charCodeAt(i))) i++;
-    if (src.charCodeAt(i) !== GT) this.fail(CwmpErrorCode.XmlMalformed, "expected '>' in end tag", i);
+    if (src.charCodeAt(i) !== GT)
+      this.fail(CwmpErrorCode.XmlMalformed, "expected '>' in end tag", i);
     this.pos = i + 1;
   }
 
@@ -218,7 +243,8 @@ class Tokenizer {
       if (end === -1) this.fail(CwmpErrorCode.XmlMalformed, 'unterminated comment', lt);
       this.pos = end + 3;
     } else if (src.startsWith('![CDATA[', lt + 1)) {
-      if (top === undefined) this.fail(CwmpErrorCode.XmlMalformed, 'CDATA outside the root element', lt);
+      if (top === undefined)
+        this.fail(CwmpErrorCode.XmlMalformed, 'CDATA outside the root element', lt);
       const start = lt + 9;
       const end = src.indexOf(']]>', start);
       if (end === -1) this.fail(CwmpErrorCode.XmlMalformed, 'unterminated CDATA section', lt);
@@ -226,7 +252,11 @@ class Tokenizer {
       this.pos = end + 3;
     } else if (src.startsWith('!DOCTYPE', lt + 1) || src.startsWith('!ENTITY', lt + 1)) {
       // TR-069 §3.2.1 / CWMP-NOTES: never process a DTD. This also kills billion-laughs and XXE.
-      this.fail(CwmpErrorCode.DoctypeForbidden, 'DOCTYPE and entity declarations are not allowed', lt);
+      this.fail(
+        CwmpErrorCode.DoctypeForbidden,
+        'DOCTYPE and entity declarations are not allowed',
+        lt,
+      );
     } else {
       this.fail(CwmpErrorCode.XmlMalformed, "unexpected '<!'", lt);
     }
@@ -239,7 +269,8 @@ class Tokenizer {
       if (refs && this.hasAmp(start, end)) this.decode(start, end);
       return;
     }
-    if (end - start + el.text.length > this.limits.maxTextLength) throw this.limitError('maxTextLength', start);
+    if (end - start + el.text.length > this.limits.maxTextLength)
+      throw this.limitError('maxTextLength', start);
     const t = refs ? this.decode(start, end) : this.raw(start, end);
     el.text = el.text === '' ? t : el.text + t;
   }
@@ -272,7 +303,8 @@ class Tokenizer {
     let amp = this.nextAmp;
     while (amp !== -1 && amp < end) {
       const semi = src.indexOf(';', amp + 1);
-      if (semi === -1 || semi >= end || semi - amp > 12) this.fail(CwmpErrorCode.XmlMalformed, "unescaped '&'", amp);
+      if (semi === -1 || semi >= end || semi - amp > 12)
+        this.fail(CwmpErrorCode.XmlMalformed, "unescaped '&'", amp);
       out += this.raw(last, amp) + this.reference(src.slice(amp + 1, semi), amp);
       last = semi + 1;
       amp = src.indexOf('&', last);
@@ -301,7 +333,12 @@ class Tokenizer {
         this.fail(CwmpErrorCode.XmlMalformed, `bad character reference &${ref};`, at);
       }
       const cp = parseInt(digits, hex ? 16 : 10);
-      if (!isXmlChar(cp)) this.fail(CwmpErrorCode.EntityForbidden, `reference to a character XML forbids: &${ref};`, at);
+      if (!isXmlChar(cp))
+        this.fail(
+          CwmpErrorCode.EntityForbidden,
+          `reference to a character XML forbids: &${ref};`,
+          at,
+        );
       return String.fromCodePoint(cp);
     }
     return this.fail(CwmpErrorCode.EntityForbidden, `undefined entity &${ref};`, at);
@@ -309,7 +346,8 @@ class Tokenizer {
 
   private requireWhitespace(start: number, end: number): void {
     for (let i = start; i < end; i++) {
-      if (!isWs(this.src.charCodeAt(i))) this.fail(CwmpErrorCode.XmlMalformed, 'text outside the root element', i);
+      if (!isWs(this.src.charCodeAt(i)))
+        this.fail(CwmpErrorCode.XmlMalformed, 'text outside the root element', i);
     }
   }
 
@@ -322,12 +360,19 @@ class Tokenizer {
 
   private path(): string {
     return this.stack.length > 64
-      ? `/${this.stack.slice(0, 8).map((e) => e.local).join('/')}/...(${this.stack.length} levels)`
+      ? `/${this.stack
+          .slice(0, 8)
+          .map((e) => e.local)
+          .join('/')}/...(${this.stack.length} levels)`
       : `/${this.stack.map((e) => e.local).join('/')}`;
   }
 
   private fail(code: CwmpErrorCode, message: string, offset: number): never {
-    throw new CwmpError(code, message, { offset, line: lineAt(this.src, offset), path: this.path() });
+    throw new CwmpError(code, message, {
+      offset,
+      line: lineAt(this.src, offset),
+      path: this.path(),
+    });
   }
 }
 
