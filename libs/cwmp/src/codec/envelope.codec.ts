@@ -74,7 +74,10 @@ export function parseEnvelope(
   try {
     if (headerEl !== undefined) header = decodeHeader(headerEl, ctx);
   } catch (e) {
-    throw e instanceof CwmpError ? withDetails(e, {}) : e;
+    // A bad HoldRequests/SessionTimeout: still report the ID so the fault can echo it.
+    const id = headerEl?.children.find((c) => c.local === 'ID' && c.children.length === 0)?.text;
+    if (e instanceof CwmpError && id !== undefined) e.details.id = id;
+    throw e;
   }
   const method = bodyEl.children[0];
   if (method === undefined) {

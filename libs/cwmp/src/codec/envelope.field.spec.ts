@@ -175,6 +175,16 @@ describe('parseEnvelope on field-style envelopes', () => {
     expect(err.details.id).toBe('7');
   });
 
+  it('keeps the ID when a header value is malformed', () => {
+    const xml =
+      '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:c="urn:dslforum-org:cwmp-1-2">' +
+      '<s:Header><c:ID s:mustUnderstand="1">h-1</c:ID><c:HoldRequests s:mustUnderstand="1">maybe</c:HoldRequests></s:Header>' +
+      '<s:Body><c:GetRPCMethods/></s:Body></s:Envelope>';
+    const err = captureError(() => parseEnvelope(xml));
+    expect(err.code).toBe(CwmpErrorCode.InvalidMessage);
+    expect(err.details).toMatchObject({ id: 'h-1', path: '/Envelope/Header/HoldRequests' });
+  });
+
   it.each([
     ['missing field', '<c:Reboot/>', CwmpErrorCode.InvalidMessage, '/Envelope/Body/Reboot'],
     [
