@@ -100,11 +100,13 @@ class Tokenizer {
         this.requireWhitespace(this.pos, src.length);
         break;
       }
+      const c = src.charCodeAt(lt + 1);
       if (lt > this.pos) {
         if (top === undefined) this.requireWhitespace(this.pos, lt);
-        else this.text(top, this.pos, lt, true);
+        else if (c === SLASH || c === BANG || c === QMARK) this.text(top, this.pos, lt, true);
+        // Text right before a child element is indentation of a container (dropped): validate only.
+        else if (this.hasAmp(this.pos, lt)) this.decode(this.pos, lt);
       }
-      const c = src.charCodeAt(lt + 1);
       if (c === SLASH) {
         this.closeTag(lt);
       } else if (c === BANG) {
