@@ -1,1 +1,4 @@
-export {};
+export * from './bus.error';
+export * from './event-bus.port';
+export * from './event-bus.memory';
+export * from './event-bus.kafka';
