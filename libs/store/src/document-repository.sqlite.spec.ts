@@ -2,6 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteDocumentStore } from './document-repository.sqlite';
+import { normalizeSort } from './find.cursor';
+import { normalizeQuery } from './query.normalize';
+import { orderSql, whereSql } from './sqlite.query';
 import { StoreErrorCode } from './store.error';
 import { describeDocumentStoreContract } from './testing/document-repository.contract';
 
@@ -34,5 +37,40 @@ describe(SqliteDocumentStore.name, () => {
     await expect(store.collection('x"; DROP TABLE y; --')).rejects.toMatchObject({ code: StoreErrorCode.InvalidQuery });
     await expect(store.collection('sqlite_master')).rejects.toMatchObject({ code: StoreErrorCode.InvalidQuery });
     await store.close();
+  });
+});
+
+describe('SQLite query translation', () => {
+  let store: SqliteDocumentStore;
+  beforeAll(() => {
+    store = SqliteDocumentStore.open({ directory: ':memory:' });
+  });
+  afterAll(() => store.close());
+
+  it('binds values instead of splicing them into SQL', async () => {
+    const repo = await store.collection<{ _id: string; model?: string }>('inject');
+    await repo.insert({ _id: 'a', model: 'x' });
+    expect((await repo.find({ model: "x' OR 1=1 --" })).items).toEqual([]);
+    expect(await repo.count({ model: { $in: ["') OR 1=1 --", 'x'] } })).toBe(1);
+  });
+
+  it('uses the declared expression indexes for equality and sort', async () => {
+    await store.collection<{ _id: string; serial: string; model: string }>('plans', {
+      indexes: [{ fields: { serial: 1 }, unique: true }, { fields: { model: 1 } }],
+    });
+    // The SQL the adapter generates, with its type guards, must still hit the index.
+    const plan = (query: object, sort?: object) => {
+      const where = whereSql(normalizeQuery(query));
+      const order = orderSql(normalizeSort(sort));
+      return store
+        .database()
+        .prepare(`EXPLAIN QUERY PLAN SELECT _id FROM "plans" WHERE ${where.text} ORDER BY ${order}`)
+        .all(...where.params)
+        .map((r) => String(r.detail))
+        .join('\n');
+    };
+    expect(plan({ serial: 'S1' })).toContain('USING INDEX plans__serial_1');
+    expect(plan({ serial: { $in: ['S1', 'S2'] } })).toContain('USING INDEX plans__serial_1');
+    expect(plan({}, { model: 1 })).toContain('USING INDEX plans__model_1');
   });
 });
