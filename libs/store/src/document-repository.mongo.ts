@@ -191,7 +191,9 @@ export class MongoDocumentStore implements DocumentStore {
 
   /** Connects (Unavailable if no server answers within serverSelectionTimeoutMS). */
   static async connect(options: MongoStoreOptions): Promise<MongoDocumentStore> {
-    assertName('collection', options.database.replaceAll('-', '_'));
+    if (!/^[A-Za-z0-9_-]{1,63}$/.test(options.database)) {
+      throw new StoreError(StoreErrorCode.InvalidQuery, `invalid database name ${JSON.stringify(options.database)}`);
+    }
     const client = new MongoClient(options.uri, {
       ...(options.serverSelectionTimeoutMS === undefined ? {} : { serverSelectionTimeoutMS: options.serverSelectionTimeoutMS }),
     });
