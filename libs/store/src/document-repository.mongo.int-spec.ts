@@ -1,8 +1,9 @@
-import { createServer } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { loadInfraConfig } from '@acs/config';
-import { uniqueName } from '@acs/testing';
+import { expectEventually, uniqueName } from '@acs/testing';
 import { MongoClient } from 'mongodb';
 import { MongoDocumentStore } from './document-repository.mongo';
+import { StoreErrorCode } from './store.error';
 import { describeDocumentStoreContract } from './testing/document-repository.contract';
 
 /** A local port nothing listens on. */
@@ -33,4 +34,79 @@ describeDocumentStoreContract('mongodb', async () => {
       }
     },
   };
+});
+
+/** A TCP relay to the real server that a test can cut, as a crash or network loss would. */
+class Relay {
+  private readonly sockets = new Set<Socket>();
+  private server: Server | undefined;
+  port = 0;
+
+  constructor(
+    private readonly host: string,
+    private readonly targetPort: number,
+  ) {}
+
+  async start(): Promise<void> {
+    const server = createServer((client) => {
+      const upstream = connect(this.targetPort, this.host);
+      for (const [a, b] of [[client, upstream], [upstream, client]] as const) {
+        this.sockets.add(a);
+        a.pipe(b);
+        a.on('error', () => b.destroy());
+        a.on('close', () => {
+          this.sockets.delete(a);
+          b.destroy();
+        });
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
+    const address = server.address();
+    if (address !== null && typeof address !== 'string') this.port = address.port;
+    this.server = server;
+  }
+
+  async cut(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  }
+}
+
+describe(`${MongoDocumentStore.name} when the connection is lost`, () => {
+  const { MONGODB_URI: uri } = loadInfraConfig();
+  const database = uniqueName('store_lost').replaceAll('-', '_');
+  const target = new URL(uri.replace(/^mongodb:/, 'http:'));
+  const relay = new Relay(target.hostname, Number(target.port || 27017));
+
+  afterAll(async () => {
+    await relay.cut();
+    const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5_000 });
+    try {
+      await client.db(database).dropDatabase();
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('fails with Unavailable while the server is gone and recovers when it is back', async () => {
+    await relay.start();
+    const store = await MongoDocumentStore.connect({
+      uri: `mongodb://127.0.0.1:${relay.port}/?directConnection=true`,
+      database,
+      serverSelectionTimeoutMS: 500,
+    });
+    try {
+      const repo = await store.collection<{ _id: string }>('things');
+      await repo.insert({ _id: 'a' });
+      await relay.cut();
+      await expect(repo.count({})).rejects.toMatchObject({ name: 'StoreError', code: StoreErrorCode.Unavailable });
+      await expect(repo.insert({ _id: 'b' })).rejects.toMatchObject({ code: StoreErrorCode.Unavailable });
+      await relay.start();
+      expect(await expectEventually(() => repo.count({}))).toBe(1);
+    } finally {
+      await store.close();
+    }
+  });
 });
