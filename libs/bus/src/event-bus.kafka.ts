@@ -10,6 +10,7 @@ import {
 } from 'kafkajs';
 import { BusError, BusErrorCode } from './bus.error';
 import { deadLetterOf, runWithRetries } from './dead-letter';
+import { PublishBatcher, type TopicBatch } from './publish-batcher';
 import {
   defaultDeadLetterTopic,
   validateOutgoing,
@@ -30,6 +31,8 @@ export interface KafkaEventBusOptions {
   /** How long a publish may keep retrying (broker down) before it fails. Default 10 s. */
   publishTimeoutMs?: number;
   sessionTimeoutMs?: number;
+  /** Extra time a publish waits for others to share its produce request. Default 0 (same tick). */
+  lingerMs?: number;
   /** Partitions of topics this adapter creates itself. Default 1. */
   defaultPartitions?: number;
   logger?: BusLogger;
@@ -51,10 +54,12 @@ export class KafkaEventBus implements EventBus {
   private readonly consumers = new Set<Consumer>();
   private closed = false;
   private readonly defaultPartitions: number;
+  private readonly batcher: PublishBatcher;
 
   constructor(private readonly options: KafkaEventBusOptions) {
     this.prefix = options.prefix ?? '';
     this.defaultPartitions = options.defaultPartitions ?? 1;
+    this.batcher = new PublishBatcher((batches) => this.sendBatches(batches), options.lingerMs ?? 0);
     const publishTimeout = options.publishTimeoutMs ?? 10_000;
     const log = options.logger;
     this.kafka = new Kafka({
@@ -98,17 +103,24 @@ export class KafkaEventBus implements EventBus {
     this.check();
     validateOutgoing(topic, messages);
     if (messages.length === 0) return;
+    await this.batcher.add(topic, messages);
+  }
+
+  /** One produce request for everything the batcher collected. */
+  private async sendBatches(batches: TopicBatch[]): Promise<void> {
     const producer = await this.connectedProducer();
     try {
-      await producer.send({
-        topic: this.topic(topic),
+      await producer.sendBatch({
         acks: -1,
-        messages: messages.map((m) => ({ key: m.key, value: m.value, headers: { ...(m.headers ?? {}) } })),
+        topicMessages: batches.map((b) => ({
+          topic: this.topic(b.topic),
+          messages: b.messages.map((m) => ({ key: m.key, value: m.value, headers: { ...(m.headers ?? {}) } })),
+        })),
       });
     } catch (e) {
       // Start from a fresh connection next time: kafkajs may keep a broken one.
       this.dropProducer(producer);
-      throw unavailable(`publish to ${topic}`, e);
+      throw unavailable(`publish to ${batches.map((b) => b.topic).join(',')}`, e);
     }
   }
 
