@@ -46,19 +46,35 @@ class MongoDocumentRepository<T extends Identified> implements DocumentRepositor
     try {
       return await work(this.store.database().collection<StoredDocument>(this.name));
     } catch (error) {
-      return mapMongoError(error, this.name, this.indexes.map((i) => i.name));
+      return mapMongoError(
+        error,
+        this.name,
+        this.indexes.map((i) => i.name),
+      );
     }
   }
 
-  private async missingOrConflict(collection: Collection<StoredDocument>, id: string, expectedVersion: number): Promise<StoreError> {
+  private async missingOrConflict(
+    collection: Collection<StoredDocument>,
+    id: string,
+    expectedVersion: number,
+  ): Promise<StoreError> {
     const current = await collection.findOne({ _id: id }, { projection: { _version: 1 } });
-    if (current === null) return new StoreError(StoreErrorCode.NotFound, `${this.name}/${id} not found`, { collection: this.name, id });
-    return new StoreError(StoreErrorCode.VersionConflict, `${this.name}/${id} is at version ${current._version}, not ${expectedVersion}`, {
-      collection: this.name,
-      id,
-      expectedVersion,
-      actualVersion: current._version,
-    });
+    if (current === null)
+      return new StoreError(StoreErrorCode.NotFound, `${this.name}/${id} not found`, {
+        collection: this.name,
+        id,
+      });
+    return new StoreError(
+      StoreErrorCode.VersionConflict,
+      `${this.name}/${id} is at version ${current._version}, not ${expectedVersion}`,
+      {
+        collection: this.name,
+        id,
+        expectedVersion,
+        actualVersion: current._version,
+      },
+    );
   }
 
   async ensureIndexes(): Promise<void> {
@@ -95,7 +111,10 @@ class MongoDocumentRepository<T extends Identified> implements DocumentRepositor
     const clauses = normalizeQuery(query);
     const keys = normalizeSort(options.sort);
     const limit = normalizeLimit(options.limit);
-    const filter = mongoFilter(clauses, options.after === undefined ? undefined : keysetClauses(keys, options.after));
+    const filter = mongoFilter(
+      clauses,
+      options.after === undefined ? undefined : keysetClauses(keys, options.after),
+    );
     const sort = Object.fromEntries(keys.map((k) => [k.path, k.dir]));
     return this.run(async (collection) => {
       let cursor = collection.find(filter).sort(sort);
@@ -119,7 +138,11 @@ class MongoDocumentRepository<T extends Identified> implements DocumentRepositor
     if ('$replace' in update) {
       const { _id: _ignored, ...body } = toStorable(update.$replace, 'replacement');
       return this.run(async (collection) => {
-        const after = await collection.findOneAndReplace(filter, { ...body, _version: expectedVersion + 1 }, { returnDocument: 'after' });
+        const after = await collection.findOneAndReplace(
+          filter,
+          { ...body, _version: expectedVersion + 1 },
+          { returnDocument: 'after' },
+        );
         if (after === null) throw await this.missingOrConflict(collection, id, expectedVersion);
         return after as unknown as Versioned<T>;
       });
@@ -127,9 +150,12 @@ class MongoDocumentRepository<T extends Identified> implements DocumentRepositor
     const patch = normalizePatch(update);
     const operators: Document = { $inc: { _version: 1 } };
     if (patch.set.size > 0) operators.$set = Object.fromEntries(patch.set);
-    if (patch.unset.length > 0) operators.$unset = Object.fromEntries(patch.unset.map((p) => [p, '']));
+    if (patch.unset.length > 0)
+      operators.$unset = Object.fromEntries(patch.unset.map((p) => [p, '']));
     return this.run(async (collection) => {
-      const after = await collection.findOneAndUpdate(filter, operators, { returnDocument: 'after' });
+      const after = await collection.findOneAndUpdate(filter, operators, {
+        returnDocument: 'after',
+      });
       if (after === null) throw await this.missingOrConflict(collection, id, expectedVersion);
       return after as unknown as Versioned<T>;
     });
@@ -161,16 +187,22 @@ class MongoDocumentRepository<T extends Identified> implements DocumentRepositor
         );
         if (after !== null) return after as unknown as Versioned<T>;
       }
-      throw new StoreError(StoreErrorCode.VersionConflict, `${this.name}/${_id} kept changing during upsert`, { collection: this.name, id: _id });
+      throw new StoreError(
+        StoreErrorCode.VersionConflict,
+        `${this.name}/${_id} kept changing during upsert`,
+        { collection: this.name, id: _id },
+      );
     });
   }
 
   async delete(id: string, expectedVersion?: number): Promise<void> {
     if (expectedVersion !== undefined) assertVersion(expectedVersion);
     await this.run(async (collection) => {
-      const filter = expectedVersion === undefined ? { _id: id } : { _id: id, _version: expectedVersion };
+      const filter =
+        expectedVersion === undefined ? { _id: id } : { _id: id, _version: expectedVersion };
       const result = await collection.deleteOne(filter);
-      if (result.deletedCount === 0) throw await this.missingOrConflict(collection, id, expectedVersion ?? 0);
+      if (result.deletedCount === 0)
+        throw await this.missingOrConflict(collection, id, expectedVersion ?? 0);
     });
   }
 }
@@ -192,10 +224,15 @@ export class MongoDocumentStore implements DocumentStore {
   /** Connects (Unavailable if no server answers within serverSelectionTimeoutMS). */
   static async connect(options: MongoStoreOptions): Promise<MongoDocumentStore> {
     if (!/^[A-Za-z0-9_-]{1,63}$/.test(options.database)) {
-      throw new StoreError(StoreErrorCode.InvalidQuery, `invalid database name ${JSON.stringify(options.database)}`);
+      throw new StoreError(
+        StoreErrorCode.InvalidQuery,
+        `invalid database name ${JSON.stringify(options.database)}`,
+      );
     }
     const client = new MongoClient(options.uri, {
-      ...(options.serverSelectionTimeoutMS === undefined ? {} : { serverSelectionTimeoutMS: options.serverSelectionTimeoutMS }),
+      ...(options.serverSelectionTimeoutMS === undefined
+        ? {}
+        : { serverSelectionTimeoutMS: options.serverSelectionTimeoutMS }),
     });
     try {
       await client.connect();
@@ -212,9 +249,16 @@ export class MongoDocumentStore implements DocumentStore {
     return this.db;
   }
 
-  async collection<T extends Identified>(name: string, options: CollectionOptions<T> = {}): Promise<DocumentRepository<T>> {
+  async collection<T extends Identified>(
+    name: string,
+    options: CollectionOptions<T> = {},
+  ): Promise<DocumentRepository<T>> {
     assertName('collection', name);
-    const repository = new MongoDocumentRepository<T>(this, name, normalizeIndexes(options.indexes));
+    const repository = new MongoDocumentRepository<T>(
+      this,
+      name,
+      normalizeIndexes(options.indexes),
+    );
     await repository.ensureIndexes();
     return repository;
   }

@@ -23,7 +23,9 @@ export interface Operators<V> {
 }
 
 /** A condition on one field: a scalar (equality) or an operator object. Non-scalar fields get `never`. */
-export type Condition<V> = [NonNullable<V>] extends [Scalar] ? NonNullable<V> | null | Operators<NonNullable<V>> : never;
+export type Condition<V> = [NonNullable<V>] extends [Scalar]
+  ? NonNullable<V> | null | Operators<NonNullable<V>>
+  : never;
 
 /**
  * The query subset both backends evaluate identically: equality, `$in`, `$ne`,
@@ -96,7 +98,10 @@ export interface DocumentRepository<T extends Identified> {
 
 /** A database of named collections, backed by MongoDB or embedded SQLite. */
 export interface DocumentStore {
-  collection<T extends Identified>(name: string, options?: CollectionOptions<T>): Promise<DocumentRepository<T>>;
+  collection<T extends Identified>(
+    name: string,
+    options?: CollectionOptions<T>,
+  ): Promise<DocumentRepository<T>>;
   /** Releases the connection / file; later calls fail with Unavailable. */
   close(): Promise<void>;
 }

@@ -34,8 +34,12 @@ describe(SqliteDocumentStore.name, () => {
 
   it('refuses a collection name that is not a safe identifier', async () => {
     const store = SqliteDocumentStore.open({ directory: ':memory:' });
-    await expect(store.collection('x"; DROP TABLE y; --')).rejects.toMatchObject({ code: StoreErrorCode.InvalidQuery });
-    await expect(store.collection('sqlite_master')).rejects.toMatchObject({ code: StoreErrorCode.InvalidQuery });
+    await expect(store.collection('x"; DROP TABLE y; --')).rejects.toMatchObject({
+      code: StoreErrorCode.InvalidQuery,
+    });
+    await expect(store.collection('sqlite_master')).rejects.toMatchObject({
+      code: StoreErrorCode.InvalidQuery,
+    });
     await store.close();
   });
 });

@@ -32,10 +32,16 @@ interface Row {
 }
 
 // SQLite primary result codes that mean "the database cannot serve us now".
-const UNAVAILABLE_CODES = new Set([5 /* BUSY */, 6 /* LOCKED */, 8 /* READONLY */, 10 /* IOERR */, 13 /* FULL */, 14 /* CANTOPEN */]);
+const UNAVAILABLE_CODES = new Set([
+  5 /* BUSY */, 6 /* LOCKED */, 8 /* READONLY */, 10 /* IOERR */, 13 /* FULL */, 14 /* CANTOPEN */,
+]);
 
 /** Turns a node:sqlite error into a StoreError (or rethrows it unchanged). */
-function mapError(error: unknown, collection: string, indexNames: ReadonlyMap<string, string>): never {
+function mapError(
+  error: unknown,
+  collection: string,
+  indexNames: ReadonlyMap<string, string>,
+): never {
   if (error instanceof StoreError) throw error;
   const errcode = (error as { errcode?: unknown }).errcode;
   const message = error instanceof Error ? error.message : String(error);
@@ -43,10 +49,20 @@ function mapError(error: unknown, collection: string, indexNames: ReadonlyMap<st
     if (errcode === 1555 /* CONSTRAINT_PRIMARYKEY */ || errcode === 2067 /* CONSTRAINT_UNIQUE */) {
       const sqlIndex = /index '([^']+)'/.exec(message)?.[1];
       const index = sqlIndex === undefined ? '_id_' : (indexNames.get(sqlIndex) ?? sqlIndex);
-      throw new StoreError(StoreErrorCode.DuplicateKey, `duplicate key in ${collection} (index ${index})`, { collection, index }, { cause: error });
+      throw new StoreError(
+        StoreErrorCode.DuplicateKey,
+        `duplicate key in ${collection} (index ${index})`,
+        { collection, index },
+        { cause: error },
+      );
     }
     if (UNAVAILABLE_CODES.has(errcode & 0xff)) {
-      throw new StoreError(StoreErrorCode.Unavailable, `store unavailable: ${message}`, { collection }, { cause: error });
+      throw new StoreError(
+        StoreErrorCode.Unavailable,
+        `store unavailable: ${message}`,
+        { collection },
+        { cause: error },
+      );
     }
   }
   throw error;
@@ -92,27 +108,42 @@ class SqliteDocumentRepository<T extends Identified> implements DocumentReposito
   }
 
   private readRow(db: DatabaseSync, id: string): Row | undefined {
-    return this.stmt(db, `SELECT _id, _version, doc FROM ${this.table} WHERE _id = ?`).get(id) as Row | undefined;
+    return this.stmt(db, `SELECT _id, _version, doc FROM ${this.table} WHERE _id = ?`).get(id) as
+      Row | undefined;
   }
 
   private missingOrConflict(db: DatabaseSync, id: string, expectedVersion: number): StoreError {
     const row = this.readRow(db, id);
-    if (row === undefined) return new StoreError(StoreErrorCode.NotFound, `${this.name}/${id} not found`, { collection: this.name, id });
-    return new StoreError(StoreErrorCode.VersionConflict, `${this.name}/${id} is at version ${row._version}, not ${expectedVersion}`, {
-      collection: this.name,
-      id,
-      expectedVersion,
-      actualVersion: row._version,
-    });
+    if (row === undefined)
+      return new StoreError(StoreErrorCode.NotFound, `${this.name}/${id} not found`, {
+        collection: this.name,
+        id,
+      });
+    return new StoreError(
+      StoreErrorCode.VersionConflict,
+      `${this.name}/${id} is at version ${row._version}, not ${expectedVersion}`,
+      {
+        collection: this.name,
+        id,
+        expectedVersion,
+        actualVersion: row._version,
+      },
+    );
   }
 
   async ensureIndexes(): Promise<void> {
     await Promise.resolve();
     this.run((db) => {
-      db.exec(`CREATE TABLE IF NOT EXISTS ${this.table} (_id TEXT PRIMARY KEY, _version INTEGER NOT NULL, doc TEXT NOT NULL) STRICT`);
+      db.exec(
+        `CREATE TABLE IF NOT EXISTS ${this.table} (_id TEXT PRIMARY KEY, _version INTEGER NOT NULL, doc TEXT NOT NULL) STRICT`,
+      );
       for (const index of this.indexes) {
-        const columns = index.keys.map((k) => `${fieldSql(k.path).value} ${k.dir === 1 ? 'ASC' : 'DESC'}`).join(', ');
-        db.exec(`CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS "${this.name}__${index.name}" ON ${this.table} (${columns})`);
+        const columns = index.keys
+          .map((k) => `${fieldSql(k.path).value} ${k.dir === 1 ? 'ASC' : 'DESC'}`)
+          .join(', ');
+        db.exec(
+          `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS "${this.name}__${index.name}" ON ${this.table} (${columns})`,
+        );
       }
     });
   }
@@ -122,7 +153,10 @@ class SqliteDocumentRepository<T extends Identified> implements DocumentReposito
     const { _id, ...body } = toStorable(doc);
     assertId(_id);
     return this.run((db) => {
-      this.stmt(db, `INSERT INTO ${this.table} (_id, _version, doc) VALUES (?, 1, ?)`).run(_id, JSON.stringify(body));
+      this.stmt(db, `INSERT INTO ${this.table} (_id, _version, doc) VALUES (?, 1, ?)`).run(
+        _id,
+        JSON.stringify(body),
+      );
       return { _id, ...body, _version: 1 } as unknown as Versioned<T>;
     });
   }
@@ -140,7 +174,10 @@ class SqliteDocumentRepository<T extends Identified> implements DocumentReposito
     const clauses = normalizeQuery(query);
     const keys = normalizeSort(options.sort);
     const limit = normalizeLimit(options.limit);
-    const where = whereSql(clauses, options.after === undefined ? undefined : keysetClauses(keys, options.after));
+    const where = whereSql(
+      clauses,
+      options.after === undefined ? undefined : keysetClauses(keys, options.after),
+    );
     const params: SQLInputValue[] = [...where.params];
     let sql = `SELECT _id, _version, doc FROM ${this.table} WHERE ${where.text} ORDER BY ${orderSql(keys)}`;
     if (limit !== undefined) {
@@ -160,7 +197,9 @@ class SqliteDocumentRepository<T extends Identified> implements DocumentReposito
     await Promise.resolve();
     const where = whereSql(normalizeQuery(query));
     return this.run((db) => {
-      const row = this.stmt(db, `SELECT count(*) AS n FROM ${this.table} WHERE ${where.text}`).get(...where.params) as { n: number };
+      const row = this.stmt(db, `SELECT count(*) AS n FROM ${this.table} WHERE ${where.text}`).get(
+        ...where.params,
+      ) as { n: number };
       return row.n;
     });
   }
@@ -169,10 +208,12 @@ class SqliteDocumentRepository<T extends Identified> implements DocumentReposito
     await Promise.resolve();
     assertVersion(expectedVersion);
     const patch = '$replace' in update ? undefined : normalizePatch(update);
-    const replacement = '$replace' in update ? toStorable(update.$replace, 'replacement') : undefined;
+    const replacement =
+      '$replace' in update ? toStorable(update.$replace, 'replacement') : undefined;
     return this.run((db) => {
       const row = this.readRow(db, id);
-      if (row === undefined || row._version !== expectedVersion) throw this.missingOrConflict(db, id, expectedVersion);
+      if (row === undefined || row._version !== expectedVersion)
+        throw this.missingOrConflict(db, id, expectedVersion);
       const current = JSON.parse(row.doc) as Record<string, unknown>;
       let body: Record<string, unknown>;
       if (replacement !== undefined) {
@@ -183,12 +224,10 @@ class SqliteDocumentRepository<T extends Identified> implements DocumentReposito
       }
       const version = expectedVersion + 1;
       // The version check in WHERE keeps this safe against another process sharing the file.
-      const result = this.stmt(db, `UPDATE ${this.table} SET doc = ?, _version = ? WHERE _id = ? AND _version = ?`).run(
-        JSON.stringify(body),
-        version,
-        id,
-        expectedVersion,
-      );
+      const result = this.stmt(
+        db,
+        `UPDATE ${this.table} SET doc = ?, _version = ? WHERE _id = ? AND _version = ?`,
+      ).run(JSON.stringify(body), version, id, expectedVersion);
       if (result.changes !== 1) throw this.missingOrConflict(db, id, expectedVersion);
       return { _id: id, ...body, _version: version } as unknown as Versioned<T>;
     });
@@ -215,7 +254,10 @@ class SqliteDocumentRepository<T extends Identified> implements DocumentReposito
       const result =
         expectedVersion === undefined
           ? this.stmt(db, `DELETE FROM ${this.table} WHERE _id = ?`).run(id)
-          : this.stmt(db, `DELETE FROM ${this.table} WHERE _id = ? AND _version = ?`).run(id, expectedVersion);
+          : this.stmt(db, `DELETE FROM ${this.table} WHERE _id = ? AND _version = ?`).run(
+              id,
+              expectedVersion,
+            );
       if (result.changes === 0) throw this.missingOrConflict(db, id, expectedVersion ?? 0);
     });
   }
@@ -242,12 +284,19 @@ export class SqliteDocumentStore implements DocumentStore {
         path = join(options.directory, SqliteDocumentStore.fileName);
       }
       const db = new DatabaseSync(path);
-      db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
+      db.exec(
+        'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;',
+      );
       return new SqliteDocumentStore(db);
     } catch (error) {
       if (error instanceof StoreError) throw error;
       const message = error instanceof Error ? error.message : String(error);
-      throw new StoreError(StoreErrorCode.Unavailable, `cannot open store in ${options.directory}: ${message}`, {}, { cause: error });
+      throw new StoreError(
+        StoreErrorCode.Unavailable,
+        `cannot open store in ${options.directory}: ${message}`,
+        {},
+        { cause: error },
+      );
     }
   }
 
@@ -257,9 +306,16 @@ export class SqliteDocumentStore implements DocumentStore {
     return this.db;
   }
 
-  async collection<T extends Identified>(name: string, options: CollectionOptions<T> = {}): Promise<DocumentRepository<T>> {
+  async collection<T extends Identified>(
+    name: string,
+    options: CollectionOptions<T> = {},
+  ): Promise<DocumentRepository<T>> {
     assertName('collection', name);
-    const repository = new SqliteDocumentRepository<T>(this, name, normalizeIndexes(options.indexes));
+    const repository = new SqliteDocumentRepository<T>(
+      this,
+      name,
+      normalizeIndexes(options.indexes),
+    );
     await repository.ensureIndexes();
     return repository;
   }

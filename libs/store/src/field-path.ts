@@ -20,7 +20,9 @@ export type FieldPath<T, D extends number = 5> = [D] extends [never]
   : {
       [K in keyof T & string]:
         | K
-        | (IsNested<NonNullable<T[K]>> extends true ? `${K}.${FieldPath<NonNullable<T[K]>, Depth[D]>}` : never);
+        | (IsNested<NonNullable<T[K]>> extends true
+            ? `${K}.${FieldPath<NonNullable<T[K]>, Depth[D]>}`
+            : never);
     }[keyof T & string];
 
 /** The type found at a dotted path (`undefined` when any step is optional). */
@@ -53,7 +55,10 @@ const RESERVED = /^(sqlite_|system)/i;
 /** Collection and index names: used as SQLite table/index names and MongoDB collection names. */
 export function assertName(kind: 'collection' | 'index', name: string): void {
   if (!NAME.test(name) || (kind === 'collection' && RESERVED.test(name))) {
-    throw new StoreError(StoreErrorCode.InvalidQuery, `invalid ${kind} name ${JSON.stringify(name)}`);
+    throw new StoreError(
+      StoreErrorCode.InvalidQuery,
+      `invalid ${kind} name ${JSON.stringify(name)}`,
+    );
   }
 }
 

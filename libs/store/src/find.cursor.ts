@@ -41,7 +41,8 @@ interface CursorBody {
   readonly v: readonly Scalar[];
 }
 
-const signature = (keys: readonly SortKey[]): string => keys.map((k) => `${k.path}:${k.dir}`).join(',');
+const signature = (keys: readonly SortKey[]): string =>
+  keys.map((k) => `${k.path}:${k.dir}`).join(',');
 
 function valueAt(doc: Record<string, unknown>, path: string): unknown {
   let current: unknown = doc;
@@ -70,7 +71,8 @@ function decodeCursor(keys: readonly SortKey[], cursor: string): readonly Scalar
   } catch {
     throw invalid('malformed cursor');
   }
-  if (!isPlainObject(body) || typeof body.s !== 'string' || !Array.isArray(body.v)) throw invalid('malformed cursor');
+  if (!isPlainObject(body) || typeof body.s !== 'string' || !Array.isArray(body.v))
+    throw invalid('malformed cursor');
   if (body.s !== signature(keys)) throw invalid('cursor was made for another sort');
   const values: unknown[] = body.v;
   if (values.length !== keys.length || !values.every(isScalar)) throw invalid('malformed cursor');
@@ -93,7 +95,8 @@ export function keysetClauses(keys: readonly SortKey[], cursor: string): ClauseS
       if (key.dir === 1) sets.push([...prefix, { path: key.path, op: 'ne', value: null }]);
     } else if (typeof value === 'boolean') {
       // No range operators on booleans in the subset; false < true in both backends.
-      if (value === (key.dir === 1 ? false : true)) sets.push([...prefix, { path: key.path, op: 'eq', value: !value }]);
+      if (value === (key.dir === 1 ? false : true))
+        sets.push([...prefix, { path: key.path, op: 'eq', value: !value }]);
       if (key.dir === -1) sets.push([...prefix, { path: key.path, op: 'eq', value: null }]);
     } else {
       sets.push([...prefix, { path: key.path, op: key.dir === 1 ? 'gt' : 'lt', value }]);

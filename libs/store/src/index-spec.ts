@@ -13,16 +13,25 @@ export interface NormalizedIndex {
 export function normalizeIndexes<T>(specs: readonly IndexSpec<T>[] | undefined): NormalizedIndex[] {
   const seen = new Set<string>();
   return (specs ?? []).map((spec) => {
-    if (!isPlainObject(spec.fields)) throw new StoreError(StoreErrorCode.InvalidQuery, 'index fields is a plain object');
+    if (!isPlainObject(spec.fields))
+      throw new StoreError(StoreErrorCode.InvalidQuery, 'index fields is a plain object');
     const keys: SortKey[] = Object.entries(spec.fields).map(([path, dir]) => {
       assertFieldPath(path);
-      if (dir !== 1 && dir !== -1) throw new StoreError(StoreErrorCode.InvalidQuery, `index ${path}: direction must be 1 or -1`);
+      if (dir !== 1 && dir !== -1)
+        throw new StoreError(
+          StoreErrorCode.InvalidQuery,
+          `index ${path}: direction must be 1 or -1`,
+        );
       return { path, dir };
     });
-    if (keys.length === 0) throw new StoreError(StoreErrorCode.InvalidQuery, 'an index needs at least one field');
-    const name = spec.name ?? keys.map((k) => `${k.path.replaceAll('.', '_')}_${k.dir === 1 ? '1' : 'desc'}`).join('_');
+    if (keys.length === 0)
+      throw new StoreError(StoreErrorCode.InvalidQuery, 'an index needs at least one field');
+    const name =
+      spec.name ??
+      keys.map((k) => `${k.path.replaceAll('.', '_')}_${k.dir === 1 ? '1' : 'desc'}`).join('_');
     assertName('index', name);
-    if (seen.has(name)) throw new StoreError(StoreErrorCode.InvalidQuery, `index ${name} declared twice`);
+    if (seen.has(name))
+      throw new StoreError(StoreErrorCode.InvalidQuery, `index ${name} declared twice`);
     seen.add(name);
     return { name, keys, unique: spec.unique === true };
   });

@@ -19,12 +19,17 @@ const INVALID_CODES = new Set([2, 9, 14, 28, 40, 52, 56, 57]);
 // update as InternalError (code 1) carrying SQLite's message, not as E11000.
 const FERRETDB_UNIQUE = /UNIQUE constraint failed: index '([^']+)'/;
 
-function duplicateKey(error: MongoServerError, collection: string, indexNames: readonly string[]): StoreError {
+function duplicateKey(
+  error: MongoServerError,
+  collection: string,
+  indexNames: readonly string[],
+): StoreError {
   // MongoDB names the index ("index: serial_1 dup key"); FerretDB names its own
   // SQLite index, which ends with ours, and only for updates.
   let index = /index: (\S+) dup key/.exec(error.message)?.[1];
   const sqliteIndex = FERRETDB_UNIQUE.exec(error.message)?.[1];
-  if (index === undefined && sqliteIndex !== undefined) index = indexNames.find((name) => sqliteIndex.endsWith(`_${name}`));
+  if (index === undefined && sqliteIndex !== undefined)
+    index = indexNames.find((name) => sqliteIndex.endsWith(`_${name}`));
   return new StoreError(
     StoreErrorCode.DuplicateKey,
     `duplicate key in ${collection}${index === undefined ? '' : ` (index ${index})`}`,
@@ -34,7 +39,11 @@ function duplicateKey(error: MongoServerError, collection: string, indexNames: r
 }
 
 /** Maps a driver error to a StoreError; unknown errors are rethrown unchanged. */
-export function mapMongoError(error: unknown, collection: string, indexNames: readonly string[] = []): never {
+export function mapMongoError(
+  error: unknown,
+  collection: string,
+  indexNames: readonly string[] = [],
+): never {
   if (error instanceof StoreError) throw error;
   if (
     error instanceof MongoNetworkError ||
@@ -42,7 +51,12 @@ export function mapMongoError(error: unknown, collection: string, indexNames: re
     error instanceof MongoTopologyClosedError ||
     error instanceof MongoNotConnectedError
   ) {
-    throw new StoreError(StoreErrorCode.Unavailable, `MongoDB unavailable: ${error.message}`, { collection }, { cause: error });
+    throw new StoreError(
+      StoreErrorCode.Unavailable,
+      `MongoDB unavailable: ${error.message}`,
+      { collection },
+      { cause: error },
+    );
   }
   if (error instanceof MongoServerError) {
     const code = typeof error.code === 'number' ? error.code : undefined;
@@ -50,10 +64,20 @@ export function mapMongoError(error: unknown, collection: string, indexNames: re
       throw duplicateKey(error, collection, indexNames);
     }
     if (code !== undefined && UNAVAILABLE_CODES.has(code)) {
-      throw new StoreError(StoreErrorCode.Unavailable, `MongoDB unavailable: ${error.message}`, { collection }, { cause: error });
+      throw new StoreError(
+        StoreErrorCode.Unavailable,
+        `MongoDB unavailable: ${error.message}`,
+        { collection },
+        { cause: error },
+      );
     }
     if (code !== undefined && INVALID_CODES.has(code)) {
-      throw new StoreError(StoreErrorCode.InvalidQuery, error.message, { collection }, { cause: error });
+      throw new StoreError(
+        StoreErrorCode.InvalidQuery,
+        error.message,
+        { collection },
+        { cause: error },
+      );
     }
   }
   throw error;

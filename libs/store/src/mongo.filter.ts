@@ -19,7 +19,8 @@ function clauseFilter(clause: Clause): Document {
   }
 }
 
-const and = (filters: Document[]): Document => (filters.length === 0 ? {} : filters.length === 1 ? (filters[0] ?? {}) : { $and: filters });
+const and = (filters: Document[]): Document =>
+  filters.length === 0 ? {} : filters.length === 1 ? (filters[0] ?? {}) : { $and: filters };
 
 /**
  * A MongoDB filter rebuilt from validated clauses only, so nothing the caller
@@ -30,7 +31,9 @@ export function mongoFilter(clauses: readonly Clause[], alternatives?: ClauseSet
   const filters = clauses.map(clauseFilter);
   if (alternatives !== undefined) {
     filters.push(
-      alternatives.length === 0 ? { _id: { $in: [] } } : { $or: alternatives.map((set) => and(set.map(clauseFilter))) },
+      alternatives.length === 0
+        ? { _id: { $in: [] } }
+        : { $or: alternatives.map((set) => and(set.map(clauseFilter))) },
     );
   }
   return and(filters);

@@ -18,7 +18,8 @@ function invalid(message: string): StoreError {
 }
 
 function scalarOperand(path: string, op: string, value: unknown): Scalar {
-  if (!isScalar(value)) throw invalid(`${path}: ${op} needs a string, finite number, boolean or null`);
+  if (!isScalar(value))
+    throw invalid(`${path}: ${op} needs a string, finite number, boolean or null`);
   return value;
 }
 
@@ -67,7 +68,8 @@ export function normalizeQuery(query: unknown): Clause[] {
       clauses.push({ path, op: 'eq', value: condition });
       continue;
     }
-    if (!isPlainObject(condition)) throw invalid(`${path}: equality on arrays/objects is not supported`);
+    if (!isPlainObject(condition))
+      throw invalid(`${path}: equality on arrays/objects is not supported`);
     const ops = Object.entries(condition).filter(([, v]) => v !== undefined);
     if (ops.length === 0) throw invalid(`${path}: empty operator object`);
     for (const [op, value] of ops) clauses.push(operatorClause(path, op, value));

@@ -51,9 +51,12 @@ function inList(field: FieldSql, values: readonly Scalar[], params: SQLInputValu
     const first = group[0];
     if (first === undefined) continue;
     params.push(...group);
-    parts.push(`(${typeGuard(field, first)} AND ${field.value} IN (${group.map(() => '?').join(', ')}))`);
+    parts.push(
+      `(${typeGuard(field, first)} AND ${field.value} IN (${group.map(() => '?').join(', ')}))`,
+    );
   }
-  for (const b of new Set(values.filter((v): v is boolean => typeof v === 'boolean'))) parts.push(typeGuard(field, b));
+  for (const b of new Set(values.filter((v): v is boolean => typeof v === 'boolean')))
+    parts.push(typeGuard(field, b));
   if (values.includes(null)) parts.push(`${field.value} IS NULL`);
   return parts.length === 0 ? '0' : `(${parts.join(' OR ')})`;
 }
@@ -66,7 +69,9 @@ function clauseSql(clause: Clause, params: SQLInputValue[]): string {
     case 'eq':
       return equals(field, clause.value, params);
     case 'ne':
-      return clause.value === null ? `${field.value} IS NOT NULL` : `NOT (${equals(field, clause.value, params)})`;
+      return clause.value === null
+        ? `${field.value} IS NOT NULL`
+        : `NOT (${equals(field, clause.value, params)})`;
     case 'in':
       return inList(field, clause.values, params);
     case 'gt':
@@ -86,7 +91,9 @@ export function whereSql(clauses: readonly Clause[], alternatives?: ClauseSets):
   const params: SQLInputValue[] = [];
   const parts = clauses.map((c) => clauseSql(c, params));
   if (alternatives !== undefined) {
-    const ors = alternatives.map((set) => `(${set.map((c) => clauseSql(c, params)).join(' AND ') || '1'})`);
+    const ors = alternatives.map(
+      (set) => `(${set.map((c) => clauseSql(c, params)).join(' AND ') || '1'})`,
+    );
     parts.push(ors.length === 0 ? '0' : `(${ors.join(' OR ')})`);
   }
   return { text: parts.length === 0 ? '1' : parts.join(' AND '), params };

@@ -19,7 +19,10 @@ function cleanValue(value: unknown, where: string): unknown {
   }
   if (isPlainObject(value)) return cleanObject(value, where);
   // Date, Buffer, bigint, class instances: BSON and JSON would store them differently.
-  throw invalidDocument(where, `unsupported value of type ${typeof value === 'object' ? value.constructor.name : typeof value}`);
+  throw invalidDocument(
+    where,
+    `unsupported value of type ${typeof value === 'object' ? value.constructor.name : typeof value}`,
+  );
 }
 
 function cleanObject(value: Record<string, unknown>, where: string): Record<string, unknown> {
@@ -40,7 +43,10 @@ function cleanObject(value: Record<string, unknown>, where: string): Record<stri
  * return exactly the same thing. `_id` must be a non-empty string; `_version`
  * is removed (the store owns it).
  */
-export function toStorable(doc: unknown, where = 'document'): Record<string, unknown> & { _id?: unknown } {
+export function toStorable(
+  doc: unknown,
+  where = 'document',
+): Record<string, unknown> & { _id?: unknown } {
   if (!isPlainObject(doc)) throw invalidDocument(where, 'a document is a plain object');
   const { _version: _ignored, ...rest } = cleanObject(doc, '');
   return rest;
@@ -54,7 +60,10 @@ export function assertId(id: unknown): asserts id is string {
 
 export function assertVersion(version: unknown): asserts version is number {
   if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1) {
-    throw new StoreError(StoreErrorCode.InvalidQuery, 'expected version must be a positive integer');
+    throw new StoreError(
+      StoreErrorCode.InvalidQuery,
+      'expected version must be a positive integer',
+    );
   }
 }
 
@@ -64,7 +73,10 @@ export interface NormalizedPatch {
 }
 
 /** Validates a patch: safe paths, not `_id`/`_version`, no two paths where one contains the other. */
-export function normalizePatch(patch: { readonly $set?: object; readonly $unset?: readonly string[] }): NormalizedPatch {
+export function normalizePatch(patch: {
+  readonly $set?: object;
+  readonly $unset?: readonly string[];
+}): NormalizedPatch {
   const set = new Map<string, unknown>();
   for (const [path, value] of Object.entries(patch.$set ?? {})) {
     if (value === undefined) continue;
@@ -74,7 +86,12 @@ export function normalizePatch(patch: { readonly $set?: object; readonly $unset?
   const all = [...set.keys(), ...unset];
   for (const path of all) {
     assertFieldPath(path);
-    if (path === '_id' || path === '_version' || path.startsWith('_id.') || path.startsWith('_version.')) {
+    if (
+      path === '_id' ||
+      path === '_version' ||
+      path.startsWith('_id.') ||
+      path.startsWith('_version.')
+    ) {
       throw new StoreError(StoreErrorCode.InvalidQuery, `${path} cannot be patched`);
     }
   }
@@ -90,7 +107,10 @@ export function normalizePatch(patch: { readonly $set?: object; readonly $unset?
 }
 
 /** Applies a normalized patch in memory, with MongoDB `$set`/`$unset` semantics (creates intermediate objects). */
-export function applyPatch(doc: Record<string, unknown>, patch: NormalizedPatch): Record<string, unknown> {
+export function applyPatch(
+  doc: Record<string, unknown>,
+  patch: NormalizedPatch,
+): Record<string, unknown> {
   const out = structuredClone(doc);
   for (const [path, value] of patch.set) {
     const segments = path.split('.');
@@ -105,7 +125,10 @@ export function applyPatch(doc: Record<string, unknown>, patch: NormalizedPatch)
       } else if (isPlainObject(next)) {
         target = next;
       } else {
-        throw new StoreError(StoreErrorCode.InvalidQuery, `cannot set ${path}: ${segment} is not an object`);
+        throw new StoreError(
+          StoreErrorCode.InvalidQuery,
+          `cannot set ${path}: ${segment} is not an object`,
+        );
       }
     }
     target[last] = structuredClone(value);

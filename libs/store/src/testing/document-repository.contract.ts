@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { DocumentRepository, DocumentStore, Query, Sort, Versioned } from '../document-repository.port';
+import type {
+  DocumentRepository,
+  DocumentStore,
+  Query,
+  Sort,
+  Versioned,
+} from '../document-repository.port';
 import { StoreErrorCode } from '../store.error';
 
 /** How the contract suite reaches one backend. */
@@ -24,11 +30,26 @@ interface Device {
 }
 
 // Typed `unknown`: Jest's asymmetric matchers are `any`.
-const code = (c: StoreErrorCode): unknown => expect.objectContaining({ name: 'StoreError', code: c });
+const code = (c: StoreErrorCode): unknown =>
+  expect.objectContaining({ name: 'StoreError', code: c });
 const ids = (docs: readonly { _id: string }[]) => docs.map((d) => d._id);
 
+export interface ContractCapabilities {
+  /**
+   * Conditional writes (`{_id, _version}` filter + update) are atomic under
+   * concurrency. True for SQLite and MongoDB; false for FerretDB 1.24, which
+   * evaluates the filter and writes in two steps (see docs/store.md).
+   */
+  readonly atomicConditionalWrites: boolean;
+}
+
 /** Registers the Jest tests every DocumentStore adapter must pass. */
-export function describeDocumentStoreContract(name: string, createHarness: () => Promise<ContractHarness>): void {
+export function describeDocumentStoreContract(
+  name: string,
+  createHarness: () => Promise<ContractHarness>,
+  capabilities: ContractCapabilities = { atomicConditionalWrites: true },
+): void {
+  const concurrent = capabilities.atomicConditionalWrites ? it : it.skip;
   describe(`DocumentStore contract: ${name}`, () => {
     let harness: ContractHarness;
     let store: DocumentStore;
@@ -36,10 +57,18 @@ export function describeDocumentStoreContract(name: string, createHarness: () =>
     const devices = (indexes = true): Promise<DocumentRepository<Device>> =>
       store.collection<Device>(collectionName(), {
         indexes: indexes
-          ? [{ fields: { oui: 1, serial: 1 }, unique: true, name: 'oui_serial' }, { fields: { model: 1, uptime: -1 } }]
+          ? [
+              { fields: { oui: 1, serial: 1 }, unique: true, name: 'oui_serial' },
+              { fields: { model: 1, uptime: -1 } },
+            ]
           : [],
       });
-    const dev = (n: number, extra: Partial<Device> = {}): Device => ({ _id: `d${String(n).padStart(3, '0')}`, oui: 'A1B2C3', serial: `S${n}`, ...extra });
+    const dev = (n: number, extra: Partial<Device> = {}): Device => ({
+      _id: `d${String(n).padStart(3, '0')}`,
+      oui: 'A1B2C3',
+      serial: `S${n}`,
+      ...extra,
+    });
 
     beforeAll(async () => {
       harness = await createHarness();
@@ -52,8 +81,17 @@ export function describeDocumentStoreContract(name: string, createHarness: () =>
 
     it('inserts a document at version 1 and finds it by id', async () => {
       const repo = await devices();
-      const stored = await repo.insert({ ...dev(1), firmware: { version: '1.0' }, tags: ['a', 'b'] });
-      expect(stored).toEqual({ ...dev(1), firmware: { version: '1.0' }, tags: ['a', 'b'], _version: 1 });
+      const stored = await repo.insert({
+        ...dev(1),
+        firmware: { version: '1.0' },
+        tags: ['a', 'b'],
+      });
+      expect(stored).toEqual({
+        ...dev(1),
+        firmware: { version: '1.0' },
+        tags: ['a', 'b'],
+        _version: 1,
+      });
       expect(await repo.findById('d001')).toEqual(stored);
       expect(await repo.findById('nope')).toBeUndefined();
     });
@@ -61,14 +99,18 @@ export function describeDocumentStoreContract(name: string, createHarness: () =>
     it('refuses a second document with the same _id', async () => {
       const repo = await devices();
       await repo.insert(dev(1));
-      await expect(repo.insert({ ...dev(1), serial: 'other' })).rejects.toEqual(code(StoreErrorCode.DuplicateKey));
+      await expect(repo.insert({ ...dev(1), serial: 'other' })).rejects.toEqual(
+        code(StoreErrorCode.DuplicateKey),
+      );
     });
 
     it('refuses values both backends cannot store identically', async () => {
       const repo = await devices();
       const bad = { ...dev(1), model: new Date() } as unknown as Device;
       await expect(repo.insert(bad)).rejects.toEqual(code(StoreErrorCode.InvalidDocument));
-      await expect(repo.insert({ ...dev(2), uptime: Number.NaN })).rejects.toEqual(code(StoreErrorCode.InvalidDocument));
+      await expect(repo.insert({ ...dev(2), uptime: Number.NaN })).rejects.toEqual(
+        code(StoreErrorCode.InvalidDocument),
+      );
     });
 
     describe('queries', () => {
@@ -76,8 +118,22 @@ export function describeDocumentStoreContract(name: string, createHarness: () =>
       const match = async (query: Query<Device>) => ids((await repo.find(query)).items);
       beforeAll(async () => {
         repo = await devices();
-        await repo.insert(dev(1, { model: 'HG8245', uptime: 10, online: true, firmware: { version: '1.0', build: 7 } }));
-        await repo.insert(dev(2, { model: 'HG8245', uptime: 200, online: false, firmware: { version: '2.0', build: 9 } }));
+        await repo.insert(
+          dev(1, {
+            model: 'HG8245',
+            uptime: 10,
+            online: true,
+            firmware: { version: '1.0', build: 7 },
+          }),
+        );
+        await repo.insert(
+          dev(2, {
+            model: 'HG8245',
+            uptime: 200,
+            online: false,
+            firmware: { version: '2.0', build: 9 },
+          }),
+        );
         await repo.insert(dev(3, { model: 'F660', uptime: 1, online: true }));
         await repo.insert(dev(4, { model: null }));
         await repo.insert(dev(5, { oui: 'FFFFFF', model: '10', uptime: 10 }));
@@ -106,17 +162,29 @@ export function describeDocumentStoreContract(name: string, createHarness: () =>
       });
 
       it('supports $in, $ne, $exists and range operators', async () => {
-        expect(await match({ model: { $in: ['F660', '10', null] } })).toEqual(['d003', 'd004', 'd005']);
+        expect(await match({ model: { $in: ['F660', '10', null] } })).toEqual([
+          'd003',
+          'd004',
+          'd005',
+        ]);
         expect(await match({ uptime: { $in: [] } })).toEqual([]);
         expect(await match({ model: { $ne: 'HG8245' } })).toEqual(['d003', 'd004', 'd005']);
-        expect(await match({ model: { $exists: true } })).toEqual(['d001', 'd002', 'd003', 'd004', 'd005']);
+        expect(await match({ model: { $exists: true } })).toEqual([
+          'd001',
+          'd002',
+          'd003',
+          'd004',
+          'd005',
+        ]);
         expect(await match({ uptime: { $exists: false } })).toEqual(['d004']);
         expect(await match({ uptime: { $gte: 10, $lt: 200 } })).toEqual(['d001', 'd005']);
         expect(await match({ uptime: { $lte: 1 } })).toEqual(['d003']);
       });
 
       it('ANDs all conditions', async () => {
-        expect(await match({ model: 'HG8245', uptime: { $gt: 50 }, online: false })).toEqual(['d002']);
+        expect(await match({ model: 'HG8245', uptime: { $gt: 50 }, online: false })).toEqual([
+          'd002',
+        ]);
         expect(await match({ oui: 'A1B2C3', online: { $ne: true } })).toEqual(['d002', 'd004']);
       });
 
@@ -136,8 +204,12 @@ export function describeDocumentStoreContract(name: string, createHarness: () =>
         ['$gt on a boolean', { online: { $gt: false } }],
         ['an undefined condition', { model: undefined }],
       ])('rejects %s with InvalidQuery', async (_label, query) => {
-        await expect(repo.find(query as Query<Device>)).rejects.toEqual(code(StoreErrorCode.InvalidQuery));
-        await expect(repo.count(query as Query<Device>)).rejects.toEqual(code(StoreErrorCode.InvalidQuery));
+        await expect(repo.find(query as Query<Device>)).rejects.toEqual(
+          code(StoreErrorCode.InvalidQuery),
+        );
+        await expect(repo.count(query as Query<Device>)).rejects.toEqual(
+          code(StoreErrorCode.InvalidQuery),
+        );
       });
     });
 
@@ -154,11 +226,19 @@ export function describeDocumentStoreContract(name: string, createHarness: () =>
         }
       });
 
-      async function pages(sort: Sort<Device>, limit: number, query: Query<Device> = {}): Promise<string[][]> {
+      async function pages(
+        sort: Sort<Device>,
+        limit: number,
+        query: Query<Device> = {},
+      ): Promise<string[][]> {
         const result: string[][] = [];
         let after: string | undefined;
         do {
-          const page = await repo.find(query, { sort, limit, ...(after === undefined ? {} : { after }) });
+          const page = await repo.find(query, {
+            sort,
+            limit,
+            ...(after === undefined ? {} : { after }),
+          });
           result.push(ids(page.items));
           after = page.next;
         } while (after !== undefined && result.length < 50);
@@ -167,7 +247,9 @@ export function describeDocumentStoreContract(name: string, createHarness: () =>
 
       it('sorts by the given fields, then _id, nulls first ascending', async () => {
         const { items } = await repo.find({}, { sort: { model: 1 } });
-        const expected = [...all].sort((a, b) => (a.model ?? '').localeCompare(b.model ?? '') || a._id.localeCompare(b._id));
+        const expected = [...all].sort(
+          (a, b) => (a.model ?? '').localeCompare(b.model ?? '') || a._id.localeCompare(b._id),
+        );
         expect(ids(items)).toEqual(ids(expected));
         const desc = await repo.find({}, { sort: { uptime: -1, model: 1 }, limit: 4 });
         expect(desc.items.map((d) => d.uptime)).toEqual([3, 3, 3, 3]);
@@ -175,7 +257,12 @@ export function describeDocumentStoreContract(name: string, createHarness: () =>
       });
 
       it('pages through every document exactly once, in order', async () => {
-        for (const sort of [{}, { model: 1 }, { uptime: -1, model: 1 }, { model: -1, uptime: 1 }] as Sort<Device>[]) {
+        for (const sort of [
+          {},
+          { model: 1 },
+          { uptime: -1, model: 1 },
+          { model: -1, uptime: 1 },
+        ] as Sort<Device>[]) {
           const whole = ids((await repo.find({}, { sort })).items);
           const paged = await pages(sort, 4);
           expect(paged.flat()).toEqual(whole);
@@ -202,9 +289,15 @@ export function describeDocumentStoreContract(name: string, createHarness: () =>
         expect(last.items).toHaveLength(23);
         expect(last.next).toBeUndefined();
         const page = await repo.find({}, { sort: { model: 1 }, limit: 2 });
-        await expect(repo.find({}, { sort: { uptime: 1 }, after: page.next! })).rejects.toEqual(code(StoreErrorCode.InvalidQuery));
-        await expect(repo.find({}, { after: 'garbage' })).rejects.toEqual(code(StoreErrorCode.InvalidQuery));
-        await expect(repo.find({}, { limit: 0 })).rejects.toEqual(code(StoreErrorCode.InvalidQuery));
+        await expect(repo.find({}, { sort: { uptime: 1 }, after: page.next! })).rejects.toEqual(
+          code(StoreErrorCode.InvalidQuery),
+        );
+        await expect(repo.find({}, { after: 'garbage' })).rejects.toEqual(
+          code(StoreErrorCode.InvalidQuery),
+        );
+        await expect(repo.find({}, { limit: 0 })).rejects.toEqual(
+          code(StoreErrorCode.InvalidQuery),
+        );
       });
     });
 
@@ -212,11 +305,22 @@ export function describeDocumentStoreContract(name: string, createHarness: () =>
       it('applies a patch when the version matches and bumps the version', async () => {
         const repo = await devices();
         await repo.insert(dev(1, { model: 'X', uptime: 5 }));
-        const updated = await repo.update('d001', 1, { $set: { 'firmware.version': '3.1', uptime: 6 }, $unset: ['model'] });
-        const expected: Versioned<Device> = { ...dev(1), uptime: 6, firmware: { version: '3.1' }, _version: 2 };
+        const updated = await repo.update('d001', 1, {
+          $set: { 'firmware.version': '3.1', uptime: 6 },
+          $unset: ['model'],
+        });
+        const expected: Versioned<Device> = {
+          ...dev(1),
+          uptime: 6,
+          firmware: { version: '3.1' },
+          _version: 2,
+        };
         expect(updated).toEqual(expected);
         expect(await repo.findById('d001')).toEqual(expected);
-        expect(await repo.update('d001', 2, { $set: { 'firmware.build': 4 } })).toMatchObject({ firmware: { version: '3.1', build: 4 }, _version: 3 });
+        expect(await repo.update('d001', 2, { $set: { 'firmware.build': 4 } })).toMatchObject({
+          firmware: { version: '3.1', build: 4 },
+          _version: 3,
+        });
       });
 
       it('replaces the whole document', async () => {
@@ -236,14 +340,46 @@ export function describeDocumentStoreContract(name: string, createHarness: () =>
           details: { id: 'd001', expectedVersion: 1, actualVersion: 2 },
         });
         expect(await repo.findById('d001')).toMatchObject({ uptime: 1, _version: 2 });
-        await expect(repo.update('nope', 1, { $set: { uptime: 2 } })).rejects.toEqual(code(StoreErrorCode.NotFound));
-        await expect(repo.update('d001', 2, { $set: { _version: 9 } as never })).rejects.toEqual(code(StoreErrorCode.InvalidQuery));
+        await expect(repo.update('nope', 1, { $set: { uptime: 2 } })).rejects.toEqual(
+          code(StoreErrorCode.NotFound),
+        );
+        await expect(repo.update('d001', 2, { $set: { _version: 9 } as never })).rejects.toEqual(
+          code(StoreErrorCode.InvalidQuery),
+        );
+      });
+
+      concurrent('lets exactly one of concurrent updates of the same version win', async () => {
+        const repo = await devices();
+        await repo.insert(dev(1));
+        const results = await Promise.allSettled(
+          [1, 2, 3].map((n) => repo.update('d001', 1, { $set: { uptime: n } })),
+        );
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        for (const r of results.filter((r) => r.status === 'rejected')) {
+          expect(r.reason).toEqual(code(StoreErrorCode.VersionConflict));
+        }
+        expect(await repo.findById('d001')).toMatchObject({ _version: 2 });
+      });
+
+      concurrent('serialises concurrent upserts of a new id', async () => {
+        const repo = await devices();
+        const versions = await Promise.all(
+          [1, 2, 3].map((n) => repo.upsert(dev(1, { uptime: n }))),
+        );
+        expect(versions.map((d) => d._version).sort()).toEqual([1, 2, 3]);
+        expect(await repo.findById('d001')).toMatchObject({ _version: 3 });
       });
 
       it('upserts: inserts at version 1, then replaces and bumps', async () => {
         const repo = await devices();
-        expect(await repo.upsert(dev(1, { model: 'X' }))).toEqual({ ...dev(1, { model: 'X' }), _version: 1 });
-        expect(await repo.upsert(dev(1, { uptime: 3 }))).toEqual({ ...dev(1, { uptime: 3 }), _version: 2 });
+        expect(await repo.upsert(dev(1, { model: 'X' }))).toEqual({
+          ...dev(1, { model: 'X' }),
+          _version: 1,
+        });
+        expect(await repo.upsert(dev(1, { uptime: 3 }))).toEqual({
+          ...dev(1, { uptime: 3 }),
+          _version: 2,
+        });
         expect(await repo.findById('d001')).toEqual({ ...dev(1, { uptime: 3 }), _version: 2 });
       });
     });
@@ -261,9 +397,13 @@ export function describeDocumentStoreContract(name: string, createHarness: () =>
 
     describe('indexes', () => {
       it('surfaces a unique-index violation as DuplicateKey, on insert and on update', async () => {
-        const repo = await store.collection<Device>(collectionName(), { indexes: [{ fields: { serial: 1 }, unique: true }] });
+        const repo = await store.collection<Device>(collectionName(), {
+          indexes: [{ fields: { serial: 1 }, unique: true }],
+        });
         await repo.insert(dev(1));
-        await expect(repo.insert({ ...dev(2), serial: 'S1' })).rejects.toEqual(code(StoreErrorCode.DuplicateKey));
+        await expect(repo.insert({ ...dev(2), serial: 'S1' })).rejects.toEqual(
+          code(StoreErrorCode.DuplicateKey),
+        );
         await repo.insert(dev(2));
         // Every backend names the index on update (FerretDB 1.24 does not on insert).
         await expect(repo.update('d002', 1, { $set: { serial: 'S1' } })).rejects.toMatchObject({
@@ -278,7 +418,9 @@ export function describeDocumentStoreContract(name: string, createHarness: () =>
         await repo.insert(dev(1));
         await repo.insert({ ...dev(2), serial: 'S1', oui: 'OTHER' });
         await repo.insert({ ...dev(3), serial: 'S3' });
-        await expect(repo.insert({ ...dev(4), serial: 'S1' })).rejects.toEqual(code(StoreErrorCode.DuplicateKey));
+        await expect(repo.insert({ ...dev(4), serial: 'S1' })).rejects.toEqual(
+          code(StoreErrorCode.DuplicateKey),
+        );
         expect(await repo.count({})).toBe(3);
       });
 
@@ -289,7 +431,9 @@ export function describeDocumentStoreContract(name: string, createHarness: () =>
         await repo.insert(dev(1));
         await repo.ensureIndexes();
         const again = await store.collection<Device>(name, spec);
-        await expect(again.insert({ ...dev(2), serial: 'S1' })).rejects.toEqual(code(StoreErrorCode.DuplicateKey));
+        await expect(again.insert({ ...dev(2), serial: 'S1' })).rejects.toEqual(
+          code(StoreErrorCode.DuplicateKey),
+        );
       });
     });
 
@@ -304,8 +448,14 @@ export function describeDocumentStoreContract(name: string, createHarness: () =>
 
       store = await harness.open();
       const reopened = await store.collection<Device>(name, { indexes });
-      expect(await reopened.findById('d001')).toEqual({ ...dev(1, { firmware: { version: '1.0' } }), uptime: 9, _version: 2 });
-      await expect(reopened.insert({ ...dev(2), serial: 'S1' })).rejects.toEqual(code(StoreErrorCode.DuplicateKey));
+      expect(await reopened.findById('d001')).toEqual({
+        ...dev(1, { firmware: { version: '1.0' } }),
+        uptime: 9,
+        _version: 2,
+      });
+      await expect(reopened.insert({ ...dev(2), serial: 'S1' })).rejects.toEqual(
+        code(StoreErrorCode.DuplicateKey),
+      );
     });
 
     it('reports an unreachable backend as Unavailable', async () => {
