@@ -1,4 +1,5 @@
 import { BusError, BusErrorCode } from './bus.error';
+import type { BusJournal, JournalMessage } from './bus-journal';
 import { deadLetterOf, runWithRetries } from './dead-letter';
 import {
   defaultDeadLetterTopic,
@@ -33,6 +34,7 @@ interface Member {
 }
 
 interface Group {
+  name: string;
   members: Member[];
   committed: Map<string, number>;
   /** Partitions that currently have a worker loop running. */
@@ -42,8 +44,9 @@ interface Group {
 /**
  * In-process bus for the all-in-one ACS and fast unit tests. Same contract
  * as Kafka: partitions by key hash, consumer groups sharing partitions,
- * commit after success, retries then dead-letter. Not durable across a
- * process restart: the all-in-one mode's durability comes from the store.
+ * commit after success, retries then dead-letter. With a journal (SQLite in
+ * the all-in-one ACS) published messages and committed offsets survive a
+ * restart; without one it is memory only (unit tests).
  */
 export class InMemoryEventBus implements EventBus {
   private readonly topics = new Map<string, PartitionLog[]>();
@@ -51,13 +54,34 @@ export class InMemoryEventBus implements EventBus {
   private readonly notify = new Map<string, Set<() => void>>();
   private closed = false;
 
-  constructor(private readonly defaultPartitions = 1) {}
+  constructor(
+    private readonly defaultPartitions = 1,
+    private readonly journal?: BusJournal,
+  ) {
+    if (journal) this.restore(journal);
+  }
+
+  private restore(journal: BusJournal): void {
+    const state = journal.load();
+    for (const t of state.topics) this.topics.set(t.name, newLogs(t.partitions));
+    for (const b of state.bases) {
+      const log = this.topics.get(b.topic)?.[b.partition];
+      if (log) log.base = b.base;
+    }
+    for (const m of state.messages) {
+      const log = this.topics.get(m.topic)?.[m.partition];
+      if (!log) continue;
+      if (log.messages.length === 0) log.base = m.offset;
+      log.messages.push({ key: m.key, value: m.value, headers: m.headers });
+    }
+    for (const c of state.commits) this.groupOf(c.group).committed.set(`${c.topic}:${c.partition}`, c.offset);
+  }
 
   async ensureTopics(topics: readonly { name: string; partitions: number }[]): Promise<void> {
     this.check();
     for (const t of topics) {
       validateOutgoing(t.name, []);
-      if (!this.topics.has(t.name)) this.topics.set(t.name, newLogs(Math.max(1, t.partitions)));
+      if (!this.topics.has(t.name)) this.createTopic(t.name, Math.max(1, t.partitions));
     }
   }
 
@@ -65,14 +89,31 @@ export class InMemoryEventBus implements EventBus {
     this.check();
     validateOutgoing(topic, messages);
     const logs = this.logsOf(topic);
-    for (const m of messages) {
-      const log = logs[partitionOf(m.key, logs.length)]!;
-      log.messages.push({
+    const placed = messages.map((m) => {
+      const partition = partitionOf(m.key, logs.length);
+      const stored: StoredMessage = {
         key: m.key,
         value: Buffer.isBuffer(m.value) ? Buffer.from(m.value) : Buffer.from(m.value, 'utf8'),
         headers: { ...(m.headers ?? {}) },
-      });
+      };
+      return { partition, stored };
+    });
+    if (this.journal) {
+      const next = logs.map((l) => l.base + l.messages.length);
+      const entries: JournalMessage[] = placed.map(({ partition, stored }) => ({
+        topic,
+        partition,
+        offset: next[partition]!++,
+        ...stored,
+      }));
+      // Written before the messages become visible and before publish resolves.
+      try {
+        this.journal.append(entries);
+      } catch (e) {
+        throw new BusError(BusErrorCode.Unavailable, `bus journal: ${String(e)}`, { cause: e });
+      }
     }
+    for (const { partition, stored } of placed) logs[partition]!.messages.push(stored);
     this.wake(topic);
   }
 
@@ -109,7 +150,9 @@ export class InMemoryEventBus implements EventBus {
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
+    this.journal?.close();
     for (const group of this.groups.values()) {
       for (const m of group.members) m.active = false;
       group.members = [];
@@ -124,6 +167,7 @@ export class InMemoryEventBus implements EventBus {
   /** One loop per (group, topic, partition): sequential handling keeps per-key order. */
   private startWorker(group: Group, topic: string, partition: number, joined: Member): void {
     const id = `${topic}:${partition}`;
+    const groupName = group.name;
     if (group.running.has(id)) return;
     group.running.add(id);
     const log = this.logsOf(topic)[partition]!;
@@ -160,6 +204,7 @@ export class InMemoryEventBus implements EventBus {
               await this.publish(o.deadLetterTopic(topic), [dead]);
             }
             group.committed.set(id, next + 1);
+            if (!this.closed) this.journal?.commit(groupName, topic, partition, next + 1);
           } finally {
             if (--owner.inflight === 0) for (const r of owner.idle.splice(0)) r();
           }
@@ -202,6 +247,7 @@ export class InMemoryEventBus implements EventBus {
     if (drop >= 1024 && Number.isFinite(drop)) {
       log.messages.splice(0, drop);
       log.base += drop;
+      if (!this.closed) this.journal?.trim(topic, partition, log.base);
     }
   }
 
@@ -209,16 +255,22 @@ export class InMemoryEventBus implements EventBus {
     let logs = this.topics.get(topic);
     if (!logs) {
       validateOutgoing(topic, []);
-      logs = newLogs(this.defaultPartitions);
-      this.topics.set(topic, logs);
+      logs = this.createTopic(topic, this.defaultPartitions);
     }
+    return logs;
+  }
+
+  private createTopic(name: string, partitions: number): PartitionLog[] {
+    const logs = newLogs(partitions);
+    this.topics.set(name, logs);
+    this.journal?.createTopic(name, partitions);
     return logs;
   }
 
   private groupOf(groupId: string): Group {
     let g = this.groups.get(groupId);
     if (!g) {
-      g = { members: [], committed: new Map(), running: new Set() };
+      g = { name: groupId, members: [], committed: new Map(), running: new Set() };
       this.groups.set(groupId, g);
     }
     return g;
