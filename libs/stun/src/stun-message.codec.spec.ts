@@ -78,7 +78,7 @@ describe('STUN message codec', () => {
     expect(checkMessageIntegrity(m, Buffer.from('secret'))).toBe('ok');
     expect(checkFingerprint(m)).toBe('ok');
     const tampered = Buffer.from(raw);
-    tampered[24] ^= 1;
+    tampered[24] = (tampered[24] ?? 0) ^ 1;
     expect(checkMessageIntegrity(decodeStunMessage(tampered), Buffer.from('secret'))).toBe('bad');
     expect(checkFingerprint(decodeStunMessage(tampered))).toBe('bad');
   });
