@@ -1,0 +1,456 @@
+import {
+  CWMP_VERSIONS,
+  CwmpError,
+  CwmpErrorCode,
+  buildFault,
+  negotiateVersion,
+  parseEnvelope,
+  serializeEnvelope,
+  type CwmpEnvelope,
+  type CwmpMessage,
+  type CwmpVersion,
+} from '@acs/cwmp';
+import type { EventBus } from '@acs/bus';
+import type { SessionRegistry } from '@acs/sessions';
+import {
+  EVENT_HEADERS,
+  EventsError,
+  TOPICS,
+  decodeInboxEntry,
+  deriveDeviceId,
+  encodeEvent,
+  type CwmpEvent,
+  type SessionEndReason,
+} from '@acs/events';
+import type { AuthFailureLimiter } from './auth-failure.limiter';
+import type { CpeAuthenticator } from './cpe.authenticator';
+import { responseTo } from './cpe-request.responder';
+import type { GatewayConfig } from './gateway.config';
+import type { Clock, GatewayLogger, RandomSource } from './runtime.ports';
+import { decodeRecord, encodeRecord, type SessionRecord } from './session.record';
+import { nextStep, type ParsedRequest, type Step } from './session.state-machine';
+import { SessionTracker } from './session.tracker';
+
+/** A CPE's POST after transport checks (method, encoding, size) with the body decompressed. */
+export interface CwmpHttpRequest {
+  readonly body: Buffer;
+  readonly sessionId?: string;
+  readonly authorization?: string;
+  readonly remoteAddress: string;
+  readonly secure: boolean;
+  readonly traceparent?: string;
+}
+
+export interface CwmpHttpReply {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | readonly string[]>>;
+  readonly body?: string;
+}
+
+export const SESSION_COOKIE = 'acs_session';
+const XML = { 'content-type': 'text/xml; charset="utf-8"' } as const;
+/** Invalid inbox entries skipped in a row before the session ends (a misbehaving producer must not loop). */
+const MAX_SKIPPED_ENTRIES = 16;
+
+export interface CwmpSessionHandlerDeps {
+  readonly config: GatewayConfig;
+  readonly registry: SessionRegistry;
+  readonly bus: EventBus;
+  readonly authenticator: CpeAuthenticator;
+  readonly limiter: AuthFailureLimiter;
+  readonly clock: Clock;
+  readonly random: RandomSource;
+  readonly logger: GatewayLogger;
+}
+
+/**
+ * Runs one HTTP request of a CWMP session: parses it, asks the state machine what to do, and does
+ * it through the ports. Holds nothing between requests but the pod-local session tracker.
+ */
+export class CwmpSessionHandler {
+  private readonly tracker: SessionTracker;
+  private draining = false;
+
+  constructor(private readonly d: CwmpSessionHandlerDeps) {
+    this.tracker = new SessionTracker(d.clock, d.config.sessionTimeoutMs, (sid) => {
+      this.expireIdle(sid).catch((e: unknown) =>
+        d.logger.error({ err: e, sessionId: sid }, 'idle cleanup failed'),
+      );
+    });
+  }
+
+  get activeSessions(): number {
+    return this.tracker.size;
+  }
+
+  /** Refuses new sessions from now on; resolves when this pod's open sessions are gone. */
+  async drain(): Promise<void> {
+    this.draining = true;
+    await this.tracker.drained();
+  }
+
+  /** Stops the idle timers (after drain, before closing the registry). */
+  stop(): void {
+    this.tracker.cancelAll();
+  }
+
+  async handle(req: CwmpHttpRequest): Promise<CwmpHttpReply> {
+    const parsed = this.parse(req.body);
+    const record =
+      req.sessionId === undefined || req.sessionId.length > 64
+        ? null
+        : decodeRecord(await this.d.registry.getRecord(req.sessionId));
+    const step = nextStep(record, parsed);
+    if (step.action === 'start') return this.start(req, step, record);
+    if (step.action === 'reject' || record === null) {
+      return text(400, step.action === 'reject' ? step.reason : 'bad request');
+    }
+    return this.continueSession(record, step);
+  }
+
+  private parse(body: Buffer): ParsedRequest {
+    if (isBlank(body)) return { kind: 'empty' };
+    try {
+      return {
+        kind: 'message',
+        envelope: parseEnvelope(body, { limits: { maxBytes: this.d.config.maxBodyBytes } }),
+      };
+    } catch (e) {
+      if (!(e instanceof CwmpError)) throw e;
+      const id = e.details.id === undefined ? {} : { id: e.details.id };
+      switch (e.code) {
+        case CwmpErrorCode.EmptyBody:
+          return { kind: 'empty' };
+        case CwmpErrorCode.UnknownMethod:
+          return { kind: 'unknown-method', method: e.details.method ?? '?', ...id };
+        case CwmpErrorCode.InvalidMessage:
+          return { kind: 'invalid-message', reason: e.message, ...id };
+        default:
+          return { kind: 'malformed', reason: `${e.code}: ${e.message}` };
+      }
+    }
+  }
+
+  private async start(
+    req: CwmpHttpRequest,
+    step: Extract<Step, { action: 'start' }>,
+    previous: SessionRecord | null,
+  ): Promise<CwmpHttpReply> {
+    const cfg = this.d.config;
+    if (this.draining) return this.busy('draining');
+    let deviceId: string;
+    try {
+      deviceId = deriveDeviceId(step.inform.deviceId);
+    } catch (e) {
+      if (e instanceof EventsError) return text(400, e.message);
+      throw e;
+    }
+    const blocked = this.d.limiter.blockedFor(req.remoteAddress);
+    if (blocked > 0)
+      return text(429, 'too many failed authentications', { 'retry-after': String(blocked) });
+    const auth = await this.d.authenticator.authenticate({
+      deviceId,
+      authorization: req.authorization,
+      secure: req.secure,
+      method: 'POST',
+    });
+    if (!auth.ok) {
+      if (auth.failed) {
+        this.d.limiter.recordFailure(req.remoteAddress);
+        this.d.logger.warn(
+          { deviceId, remote: req.remoteAddress, reason: auth.reason },
+          'CPE authentication failed',
+        );
+      }
+      return text(401, 'authentication required', { 'www-authenticate': auth.challenges });
+    }
+    const env = step.envelope;
+    const negotiated = negotiateVersion({
+      cpeNamespace: env.namespace,
+      ...(env.header.supportedCwmpVersions === undefined
+        ? {}
+        : { supportedCwmpVersions: env.header.supportedCwmpVersions }),
+      acsVersions: CWMP_VERSIONS,
+    });
+    if (!negotiated.ok) {
+      // TR-069 A.5.1 (Amendment 5): 8006, no common CWMP version.
+      return this.envelopeReply(
+        env.version,
+        env.namespace,
+        env.header.id,
+        buildFault(8006, { faultString: negotiated.reason }),
+      );
+    }
+    if (previous !== null && previous.deviceId === deviceId) await this.end(previous, 'superseded');
+    if (this.tracker.size >= cfg.maxSessions) return this.busy('session cap reached');
+
+    const sessionId = this.d.random.bytes(16).toString('base64url');
+    // TR-069 3.7.1.4 / ARCHITECTURE: one session per device, cluster-wide.
+    if (!(await this.d.registry.acquireLock(deviceId, sessionId, cfg.sessionTimeoutMs)))
+      return this.busy('device already in a session');
+    const now = this.d.clock.now();
+    const record: SessionRecord = {
+      v: 1,
+      sessionId,
+      deviceId,
+      cwmpVersion: negotiated.version,
+      namespace: negotiated.namespace,
+      startedAt: now,
+      lastSeenAt: now,
+      state: { phase: 'open' },
+      rpcCount: 0,
+      requestCount: 0,
+      trace: req.traceparent ?? this.newTraceparent(),
+    };
+    const occurredAt = new Date(now).toISOString();
+    const base = { deviceId, sessionId, occurredAt };
+    try {
+      // The InformResponse goes out only after the broker acked the Inform: until then the CPE
+      // keeps its events (TR-069 3.7.1.5), so none is ever lost.
+      await Promise.all([
+        this.publish(TOPICS.informs, record, {
+          schema: 'cwmp.inform.v1',
+          eventId: `${sessionId}/inform`,
+          ...base,
+          cwmpVersion: negotiated.version,
+          inform: step.inform,
+          remoteAddress: req.remoteAddress,
+        }),
+        this.publish(TOPICS.sessions, record, {
+          schema: 'cwmp.session.v1',
+          eventId: `${sessionId}/started`,
+          ...base,
+          kind: 'started',
+          events: step.inform.event.map((e) => e.eventCode),
+        }),
+        this.putRecord(record),
+      ]);
+    } catch (e) {
+      await this.d.registry.releaseLock(deviceId, sessionId).catch(() => false);
+      throw e;
+    }
+    this.tracker.touch(sessionId);
+    const reply = this.envelopeReply(
+      negotiated.version,
+      negotiated.namespace,
+      env.header.id,
+      { type: 'InformResponse', maxEnvelopes: 1 },
+      negotiated.useCwmpVersion,
+    );
+    const cookie = `${SESSION_COOKIE}=${sessionId}; Path=/; HttpOnly${req.secure ? '; Secure' : ''}`;
+    return { ...reply, headers: { ...reply.headers, 'set-cookie': cookie } };
+  }
+
+  private async continueSession(
+    record: SessionRecord,
+    step: Exclude<Step, { action: 'start' | 'reject' }>,
+  ): Promise<CwmpHttpReply> {
+    const cfg = this.d.config;
+    if (
+      !(await this.d.registry.refreshLock(record.deviceId, record.sessionId, cfg.sessionTimeoutMs))
+    ) {
+      // The lock expired (idle CPE) and may already belong to a newer session of the device.
+      await this.end(record, 'idle-timeout');
+      return text(400, 'session expired');
+    }
+    this.tracker.touch(record.sessionId);
+    const now = this.d.clock.now();
+    const base = {
+      deviceId: record.deviceId,
+      sessionId: record.sessionId,
+      occurredAt: new Date(now).toISOString(),
+    };
+    switch (step.action) {
+      case 'fault':
+        await this.putRecord({ ...record, lastSeenAt: now });
+        return this.envelopeReply(
+          record.cwmpVersion,
+          record.namespace,
+          step.id,
+          buildFault(step.code, { faultString: step.reason.slice(0, 256) }),
+        );
+      case 'answer-request': {
+        const n = record.requestCount + 1;
+        await this.publish(TOPICS.requests, record, {
+          schema: 'cwmp.request.v1',
+          eventId: `${record.sessionId}/request/${n}`,
+          ...base,
+          request: step.request,
+        });
+        await this.putRecord({ ...record, lastSeenAt: now, requestCount: n });
+        return this.envelopeReply(
+          record.cwmpVersion,
+          record.namespace,
+          step.id,
+          responseTo(step.request),
+        );
+      }
+      case 'rpc-result': {
+        const requestType =
+          record.state.phase === 'awaiting-rpc-result' ? record.state.requestType : 'GetRPCMethods';
+        await this.publish(TOPICS.rpcResults, record, {
+          schema: 'cwmp.rpc-result.v1',
+          eventId: `${record.sessionId}/rpc/${step.rpcId}`,
+          ...base,
+          rpcId: step.rpcId,
+          requestType,
+          outcome: step.outcome,
+        });
+        return this.nextRpc({ ...record, lastSeenAt: now, state: { phase: 'open' } });
+      }
+      case 'next-rpc':
+        return this.nextRpc({ ...record, lastSeenAt: now, state: { phase: 'open' } });
+    }
+  }
+
+  /** Empty POST or RPC answered: send the next inbox RPC, or end the session with 204. */
+  private async nextRpc(record: SessionRecord): Promise<CwmpHttpReply> {
+    const cfg = this.d.config;
+    if (cfg.provisioning === 'none') return this.end(record, 'completed');
+    for (let skipped = 0; skipped < MAX_SKIPPED_ENTRIES; skipped++) {
+      const raw = await this.d.registry.popInbox(record.sessionId, cfg.inboxWaitMs);
+      if (raw === null) return this.end(record, 'inbox-timeout');
+      let entry;
+      try {
+        entry = decodeInboxEntry(raw);
+      } catch (e) {
+        this.d.logger.warn({ err: e, sessionId: record.sessionId }, 'invalid inbox entry skipped');
+        continue;
+      }
+      if (entry.kind === 'done') return this.end(record, 'completed');
+      let body: string;
+      try {
+        body = serializeEnvelope({
+          version: record.cwmpVersion,
+          namespace: record.namespace,
+          header: {
+            id: entry.rpcId,
+            ...(entry.holdRequests === undefined ? {} : { holdRequests: entry.holdRequests }),
+          },
+          body: entry.request,
+        });
+      } catch (e) {
+        if (!(e instanceof CwmpError)) throw e;
+        // Tell provisioning, which waits for a result of every RPC it pushed.
+        await this.publish(TOPICS.rpcResults, record, {
+          schema: 'cwmp.rpc-result.v1',
+          eventId: `${record.sessionId}/rpc/${entry.rpcId}`,
+          deviceId: record.deviceId,
+          sessionId: record.sessionId,
+          occurredAt: new Date(this.d.clock.now()).toISOString(),
+          rpcId: entry.rpcId,
+          requestType: entry.request.type,
+          outcome: {
+            kind: 'fault',
+            fault: buildFault(8002, { faultString: `not sent: ${e.message}`.slice(0, 256) }),
+          },
+        });
+        continue;
+      }
+      const next: SessionRecord = {
+        ...record,
+        lastSeenAt: this.d.clock.now(),
+        state: {
+          phase: 'awaiting-rpc-result',
+          rpcId: entry.rpcId,
+          requestType: entry.request.type,
+        },
+        rpcCount: record.rpcCount + 1,
+      };
+      await Promise.all([
+        this.putRecord(next),
+        this.d.registry.refreshLock(record.deviceId, record.sessionId, cfg.sessionTimeoutMs),
+      ]);
+      return { status: 200, headers: XML, body };
+    }
+    return this.end(record, 'completed');
+  }
+
+  /** Publishes session-ended, frees the lock (if still ours), record and inbox; answers 204. */
+  private async end(record: SessionRecord, reason: SessionEndReason): Promise<CwmpHttpReply> {
+    await this.publish(TOPICS.sessions, record, {
+      schema: 'cwmp.session.v1',
+      eventId: `${record.sessionId}/ended`,
+      deviceId: record.deviceId,
+      sessionId: record.sessionId,
+      occurredAt: new Date(this.d.clock.now()).toISOString(),
+      kind: 'ended',
+      reason,
+      rpcCount: record.rpcCount,
+    });
+    await Promise.all([
+      this.d.registry.releaseLock(record.deviceId, record.sessionId),
+      this.d.registry.deleteRecord(record.sessionId),
+      this.d.registry.clearInbox(record.sessionId),
+    ]);
+    this.tracker.ended(record.sessionId);
+    // TR-069 3.7.2.4: an empty HTTP response (204) ends the session.
+    return { status: 204, headers: {} };
+  }
+
+  /** Idle timer fired on this pod: end the session unless another pod served it since. */
+  private async expireIdle(sessionId: string): Promise<void> {
+    const record = decodeRecord(await this.d.registry.getRecord(sessionId));
+    if (record === null) return;
+    if (this.d.clock.now() - record.lastSeenAt < this.d.config.sessionTimeoutMs) return;
+    this.d.logger.info({ sessionId, deviceId: record.deviceId }, 'session idle timeout');
+    await this.end(record, 'idle-timeout');
+  }
+
+  private async putRecord(record: SessionRecord): Promise<void> {
+    // Twice the idle timeout: the record outlives the lock, so the idle timer can still tell an
+    // idle session (record present, lock gone) from an ended one (record deleted).
+    await this.d.registry.putRecord(
+      record.sessionId,
+      encodeRecord(record),
+      2 * this.d.config.sessionTimeoutMs,
+    );
+  }
+
+  private async publish(topic: string, record: SessionRecord, event: CwmpEvent): Promise<void> {
+    const headers: Record<string, string> = { [EVENT_HEADERS.schema]: event.schema };
+    if (record.trace !== undefined) headers[EVENT_HEADERS.traceparent] = record.trace;
+    await this.d.bus.publish(topic, [{ key: event.deviceId, value: encodeEvent(event), headers }]);
+  }
+
+  private envelopeReply(
+    version: CwmpVersion,
+    namespace: string,
+    id: string | undefined,
+    body: CwmpMessage,
+    useCwmpVersion?: string,
+  ): CwmpHttpReply {
+    const header = {
+      ...(id === undefined ? {} : { id }),
+      ...(useCwmpVersion === undefined ? {} : { useCwmpVersion }),
+    };
+    const envelope: CwmpEnvelope = { version, namespace, header, body };
+    return { status: 200, headers: XML, body: serializeEnvelope(envelope) };
+  }
+
+  private busy(reason: string): CwmpHttpReply {
+    return text(503, reason, { 'retry-after': String(this.d.config.retryAfterSeconds) });
+  }
+
+  private newTraceparent(): string {
+    const b = this.d.random.bytes(24).toString('hex');
+    return `00-${b.slice(0, 32)}-${b.slice(32, 48)}-01`;
+  }
+}
+
+function text(
+  status: number,
+  message: string,
+  headers: Record<string, string | readonly string[]> = {},
+): CwmpHttpReply {
+  return {
+    status,
+    headers: { 'content-type': 'text/plain; charset=utf-8', ...headers },
+    body: `${message}\n`,
+  };
+}
+
+function isBlank(body: Buffer): boolean {
+  for (const b of body) if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) return false;
+  return true;
+}
