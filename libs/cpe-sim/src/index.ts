@@ -1,0 +1,43 @@
+// @acs/cpe-sim — simulated CPEs (TR-069 CWMP client side) as lightweight state machines on one
+// event loop, with copy-on-write data models from shared templates. See docs/cpe-sim.md.
+export { CpeSimError, CpeSimErrorCode } from './cpe-sim.error';
+export {
+  ManualClock,
+  SystemClock,
+  type RandomSource,
+  type SimClock,
+  type TimerHandle,
+} from './sim.clock';
+export { DeviceTemplate, deviceTemplate, type TemplateName } from './device.template';
+export { DeviceModel, type ModelResult, type PlaceholderFill } from './device.model';
+export { DEFAULT_GROUP, type DeviceGroupConfig } from './device-group.config';
+export { applyXmlQuirks, parseQuirks, type QuirkProfile } from './quirk.profile';
+export {
+  SimulatedCpe,
+  type CpeState,
+  type DeferredAction,
+  type PendingRequest,
+  type QueuedTransferInfo,
+} from './simulated-cpe';
+export { SIMULATED_METHODS, handleCpeMethod } from './cpe.methods';
+export {
+  runSession,
+  type SessionOutcome,
+  type SessionTransport,
+  type TransportResponse,
+} from './cpe.session';
+export { HttpSessionTransport, type HttpTransportOptions } from './http.transport';
+export {
+  HttpFileTransferClient,
+  type FileResponse,
+  type FileTransferClient,
+} from './file-transfer.client';
+export {
+  FIRMWARE_MAGIC,
+  performDownload,
+  performUpload,
+  performDuChange,
+  type TransferResult,
+} from './transfer.runner';
+export { CpeFleet, type FleetOptions, type TransportFactory } from './cpe.fleet';
+export { FleetStats } from './fleet.stats';
