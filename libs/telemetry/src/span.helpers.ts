@@ -1,0 +1,126 @@
+import {
+  context,
+  isSpanContextValid,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Link,
+  type Span,
+} from '@opentelemetry/api';
+import { ATTR, redactAttributes } from './span.attributes';
+import { extractFromTraceContext, type TraceContextField } from './trace.propagation';
+
+export { SpanKind, SpanStatusCode, type Attributes, type Context, type Link, type Span };
+
+/** Instrumentation scope of every span and instrument the ACS creates. */
+export const INSTRUMENTATION_SCOPE = 'acs';
+
+export interface StartSpanOptions {
+  /** SERVER for an incoming CWMP/gRPC request, CLIENT for an outgoing call, PRODUCER/CONSUMER on the bus. */
+  readonly kind?: SpanKind;
+  /** Redacted before they reach the span (see redactAttributes). */
+  readonly attributes?: Attributes;
+  readonly links?: readonly Link[];
+  /** Parent context; default the active one. Use extractFrom* to continue a remote trace. */
+  readonly parent?: Context;
+  /** Start a new trace even if the parent context holds a span. */
+  readonly root?: boolean;
+}
+
+// Looked up per call, not cached: a cached ProxyTracer stays bound to the first SDK it saw, and a
+// test (or the all-in-one app) may shut telemetry down and start it again in one process.
+function tracer() {
+  return trace.getTracer(INSTRUMENTATION_SCOPE);
+}
+
+/** Starts a span (not made active; end it yourself). */
+export function startSpan(name: string, options: StartSpanOptions = {}): Span {
+  return tracer().startSpan(
+    name,
+    {
+      ...(options.kind === undefined ? {} : { kind: options.kind }),
+      ...(options.attributes === undefined
+        ? {}
+        : { attributes: redactAttributes(options.attributes) }),
+      ...(options.links === undefined ? {} : { links: [...options.links] }),
+      ...(options.root === true ? { root: true } : {}),
+    },
+    options.parent ?? context.active(),
+  );
+}
+
+/**
+ * Runs `fn` inside a new active span: spans started within it (and trace headers injected within
+ * it) are its children. A throw marks the span ERROR with `error.type` and rethrows. The span
+ * ends when `fn` settles.
+ */
+export async function withSpan<T>(
+  name: string,
+  options: StartSpanOptions,
+  fn: (span: Span) => T | Promise<T>,
+): Promise<T> {
+  const span = startSpan(name, options);
+  const ctx = trace.setSpan(options.parent ?? context.active(), span);
+  try {
+    return await context.with(ctx, fn, undefined, span);
+  } catch (e) {
+    recordError(span, e);
+    throw e;
+  } finally {
+    span.end();
+  }
+}
+
+/** Sets attributes on a span after redaction. */
+export function setSpanAttributes(span: Span, attributes: Attributes): void {
+  span.setAttributes(redactAttributes(attributes));
+}
+
+/** Marks the span failed: status ERROR, `error.type` (the error's code or class name), exception event. */
+export function recordError(span: Span, error: unknown, errorType?: string): void {
+  const err = error instanceof Error ? error : new Error(String(error));
+  const code = (err as { code?: unknown }).code;
+  const type = errorType ?? (typeof code === 'string' ? code : err.name);
+  span.setAttribute(ATTR.errorType, type);
+  span.recordException({ name: err.name, message: err.message });
+  span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
+}
+
+/** A CWMP fault (TR-069 A.5.1) on the span: fault code and string, status ERROR. */
+export function recordCwmpFault(
+  span: Span,
+  faultCode: number | string,
+  faultString?: string,
+): void {
+  const code = String(faultCode);
+  span.setAttributes(
+    redactAttributes({
+      [ATTR.faultCode]: code,
+      [ATTR.errorType]: code,
+      ...(faultString === undefined ? {} : { [ATTR.faultString]: faultString }),
+    }),
+  );
+  span.setStatus({ code: SpanStatusCode.ERROR, message: `CWMP fault ${code}` });
+}
+
+/**
+ * A span link to the span whose context was carried in `field` — how a CWMP session started by a
+ * connection request points at the API call that woke the device (different traces: the CPE
+ * opens a new HTTP connection without trace headers, TR-069 3.2.2). Empty when `field` is
+ * missing or invalid, so callers can pass it straight into `links`.
+ */
+export function linksTo(field: TraceContextField | undefined, reason: string): Link[] {
+  if (field === undefined) return [];
+  const spanContext = trace.getSpanContext(extractFromTraceContext(field, context.active()));
+  if (spanContext === undefined || !isSpanContextValid(spanContext)) return [];
+  return [{ context: spanContext, attributes: { [ATTR.linkReason]: reason } }];
+}
+
+/** Trace and span id of the active span, when one is recording or was propagated. */
+export function activeSpanIds(): { traceId: string; spanId: string } | undefined {
+  const sc = trace.getSpanContext(context.active());
+  if (sc === undefined || !isSpanContextValid(sc)) return undefined;
+  return { traceId: sc.traceId, spanId: sc.spanId };
+}

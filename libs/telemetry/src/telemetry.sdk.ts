@@ -1,0 +1,265 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  context,
+  createNoopMeter,
+  logs,
+  metrics,
+  propagation,
+  trace,
+  type Meter,
+} from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import {
+  CompositePropagator,
+  W3CBaggagePropagator,
+  W3CTraceContextPropagator,
+} from '@opentelemetry/core';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { hostDetector, osDetector, resourceFromAttributes } from '@opentelemetry/resources';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import {
+  AlwaysOnSampler,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  SimpleSpanProcessor,
+  TraceIdRatioBasedSampler,
+  type SpanExporter,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace';
+import { createMetrics, type AcsMetrics } from './metrics.registry';
+import { MetricsServer, type MetricsAddress } from './metrics.server';
+import { RedactingSpanProcessor } from './redacting.span-processor';
+import { INSTRUMENTATION_SCOPE } from './span.helpers';
+import type { TelemetryConfig } from './telemetry.config';
+import { TelemetryError, TelemetryErrorCode } from './telemetry.error';
+
+/** Serve /metrics from a server of its own (`port` 0 = ephemeral, for tests). */
+export interface PrometheusServerOptions {
+  readonly port: number;
+  /** Default 0.0.0.0 (scraped from other pods); tests use 127.0.0.1. */
+  readonly host?: string;
+}
+/** Serve /metrics through `handle.metricsHandler`, mounted by the app on its own node:http server. */
+export interface PrometheusHandlerOptions {
+  readonly handler: true;
+}
+
+export interface TelemetryOptions {
+  /** `service.name`: `cwmp-gateway`, `provisioning`, `connection-request`, `stun`, `nbi`, `acs`… */
+  readonly serviceName: string;
+  readonly serviceVersion: string;
+  /** Kubernetes pod name: `k8s.pod.name` and `service.instance.id` (else a random UUID). */
+  readonly podName?: string;
+  /** OTLP/HTTP collector base URL; spans are sent to `<url>/v1/traces` in batches. */
+  readonly otlpEndpoint?: string;
+  /** false: nothing is started; the API's no-op tracer and meter are used. */
+  readonly enabled: boolean;
+  /** Export spans here synchronously (tests: InMemorySpanExporter from @opentelemetry/sdk-trace). */
+  readonly spanExporter?: SpanExporter;
+  /** Share of new traces sampled (parent-based). Default 1. */
+  readonly samplerRatio?: number;
+  readonly metrics?: {
+    readonly prometheus?: PrometheusServerOptions | PrometheusHandlerOptions;
+  };
+}
+
+export interface TelemetryHandle {
+  readonly enabled: boolean;
+  /** The `acs` meter (no-op when disabled or when no metrics were configured). */
+  readonly meter: Meter;
+  /** Every ACS instrument, typed (see METRICS). */
+  readonly metrics: AcsMetrics;
+  /** Where the own scrape server listens, when `metrics.prometheus` had a port. */
+  readonly metricsAddress: MetricsAddress | undefined;
+  /**
+   * Prometheus text exposition of the current metrics, for an app to mount at GET /metrics on its
+   * own server. 404 when no Prometheus exporter is configured, 503 when telemetry is off.
+   */
+  metricsHandler(req: IncomingMessage, res: ServerResponse): void;
+  /** Exports buffered spans now. */
+  forceFlush(): Promise<void>;
+  /** Flushes, stops the scrape server and unregisters the SDK from the OTel API. Idempotent. */
+  shutdown(): Promise<void>;
+}
+
+let running = false;
+
+function validate(o: TelemetryOptions): void {
+  const bad = (why: string): never => {
+    throw new TelemetryError(TelemetryErrorCode.InvalidOptions, why);
+  };
+  if (o.serviceName.trim() === '') bad('serviceName is empty');
+  if (o.samplerRatio !== undefined && !(o.samplerRatio >= 0 && o.samplerRatio <= 1))
+    bad(`samplerRatio ${o.samplerRatio} is not in [0, 1]`);
+  const p = o.metrics?.prometheus;
+  if (
+    p !== undefined &&
+    'port' in p &&
+    !(Number.isInteger(p.port) && p.port >= 0 && p.port < 65536)
+  )
+    bad(`metrics port ${p.port} is not a TCP port`);
+  if (o.otlpEndpoint !== undefined && !/^https?:\/\/[^/]/i.test(o.otlpEndpoint))
+    bad(`otlpEndpoint ${o.otlpEndpoint} is not an http(s) URL`);
+}
+
+function plainStatus(res: ServerResponse, status: number, text: string): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'text/plain; charset=utf-8');
+  res.end(text);
+}
+
+function disabledHandle(): TelemetryHandle {
+  const meter = createNoopMeter();
+  return {
+    enabled: false,
+    meter,
+    metrics: createMetrics(meter),
+    metricsAddress: undefined,
+    metricsHandler: (_req, res) =>
+      plainStatus(res, 503, 'telemetry disabled (OTEL_ENABLED=false)\n'),
+    forceFlush: async () => {},
+    shutdown: async () => {},
+  };
+}
+
+function spanProcessors(o: TelemetryOptions): SpanProcessor[] {
+  // Redaction first: it edits the span in onEnding, before any exporter sees it.
+  const processors: SpanProcessor[] = [new RedactingSpanProcessor()];
+  if (o.spanExporter !== undefined)
+    processors.push(new SimpleSpanProcessor({ exporter: o.spanExporter }));
+  if (o.otlpEndpoint !== undefined) {
+    const url = `${o.otlpEndpoint.replace(/\/+$/, '')}/v1/traces`;
+    processors.push(new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url }) }));
+  }
+  return processors;
+}
+
+/**
+ * Starts OpenTelemetry for this process, the same way in every app: resource (service name,
+ * version, pod), W3C trace-context + baggage propagation, AsyncLocalStorage context, traces to
+ * OTLP and/or a test exporter, metrics to a Prometheus scrape endpoint. One running handle per
+ * process (the OTel API is global); shut it down before starting another.
+ *
+ * Everything is passed explicitly, so the OTEL_* variables the SDK would otherwise read (exporter
+ * choice, OTLP log export) do not change behaviour; OTEL_SDK_DISABLED=true still turns the SDK off.
+ */
+export async function initTelemetry(options: TelemetryOptions): Promise<TelemetryHandle> {
+  validate(options);
+  if (!options.enabled) return disabledHandle();
+  if (running)
+    throw new TelemetryError(
+      TelemetryErrorCode.AlreadyStarted,
+      'telemetry is already running in this process; shut the previous handle down first',
+    );
+  running = true;
+
+  const instanceId = options.podName ?? randomUUID();
+  const prom = options.metrics?.prometheus;
+  // The exporter's own server cannot listen on an ephemeral port (it treats 0 as "default 9464")
+  // nor report its address, so it never starts; MetricsServer serves its request handler instead.
+  const exporter =
+    prom === undefined
+      ? undefined
+      : new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true });
+  const ratio = options.samplerRatio ?? 1;
+  const processors = spanProcessors(options);
+  const sdk = new NodeSDK({
+    serviceName: options.serviceName,
+    resource: resourceFromAttributes({
+      'service.name': options.serviceName,
+      'service.version': options.serviceVersion,
+      'service.instance.id': instanceId,
+      ...(options.podName === undefined ? {} : { 'k8s.pod.name': options.podName }),
+    }),
+    // No process detector: it would publish the command line (which may hold secrets) in target_info.
+    resourceDetectors: [hostDetector, osDetector],
+    contextManager: new AsyncLocalStorageContextManager(),
+    textMapPropagator: new CompositePropagator({
+      propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
+    }),
+    sampler: new ParentBasedSampler({
+      root: ratio >= 1 ? new AlwaysOnSampler() : new TraceIdRatioBasedSampler(ratio),
+    }),
+    spanProcessors: processors,
+    metricReaders: exporter === undefined ? [] : [exporter],
+    // Logs go through pino (createLogger), not the OTel logs SDK.
+    logRecordProcessors: [],
+  });
+  sdk.start();
+
+  let server: MetricsServer | undefined;
+  let stopped = false;
+  const shutdown = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    try {
+      await server?.close();
+      await sdk.shutdown();
+    } finally {
+      trace.disable();
+      metrics.disable();
+      propagation.disable();
+      context.disable();
+      logs.disable();
+      running = false;
+    }
+  };
+
+  if (exporter !== undefined && prom !== undefined && 'port' in prom) {
+    try {
+      server = await MetricsServer.listen(exporter, prom.host ?? '0.0.0.0', prom.port);
+    } catch (e) {
+      await shutdown();
+      throw new TelemetryError(
+        TelemetryErrorCode.MetricsServerFailed,
+        `cannot serve /metrics on ${prom.host ?? '0.0.0.0'}:${prom.port}: ${(e as Error).message}`,
+        { cause: e },
+      );
+    }
+  }
+
+  const meter =
+    exporter === undefined ? createNoopMeter() : metrics.getMeter(INSTRUMENTATION_SCOPE);
+  return {
+    enabled: true,
+    meter,
+    metrics: createMetrics(meter),
+    metricsAddress: server?.address,
+    metricsHandler: (req, res) => {
+      if (exporter === undefined) plainStatus(res, 404, 'no Prometheus exporter configured\n');
+      else MetricsServer.serve(exporter, req, res);
+    },
+    forceFlush: async () => {
+      await Promise.all(processors.map((p) => p.forceFlush()));
+    },
+    shutdown,
+  };
+}
+
+/**
+ * TelemetryOptions from the parsed telemetry config: OTEL_SERVICE_NAME overrides the app's own
+ * name; METRICS_PORT 0 means the app mounts `metricsHandler` on its own HTTP server.
+ */
+export function telemetryOptionsFromConfig(
+  config: TelemetryConfig,
+  app: { readonly serviceName: string; readonly serviceVersion: string },
+): TelemetryOptions {
+  return {
+    serviceName: config.OTEL_SERVICE_NAME ?? app.serviceName,
+    serviceVersion: app.serviceVersion,
+    enabled: config.OTEL_ENABLED,
+    samplerRatio: config.OTEL_TRACES_SAMPLER_RATIO,
+    ...(config.POD_NAME === undefined ? {} : { podName: config.POD_NAME }),
+    ...(config.OTEL_EXPORTER_OTLP_ENDPOINT === undefined
+      ? {}
+      : { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT }),
+    metrics: {
+      prometheus:
+        config.METRICS_PORT === 0
+          ? { handler: true }
+          : { port: config.METRICS_PORT, host: config.METRICS_HOST },
+    },
+  };
+}
