@@ -1,6 +1,7 @@
 import {
   UNKNOWN_TIME,
   buildFault,
+  faultInfo,
   type CpeMethodRequest,
   type CwmpMessage,
   type GetRPCMethodsResponse,
@@ -69,9 +70,13 @@ export function handleCpeMethod(cpe: SimulatedCpe, msg: CwmpMessage): CwmpMessag
         return buildFault(9003, { faultString: 'ParameterKey longer than 32' });
       const r = model.setValues(msg.parameterList);
       if (!r.ok) {
-        return 'faults' in r
-          ? buildFault(9003, { setParameterValuesFault: r.faults })
-          : buildFault(r.fault);
+        if (!('faults' in r)) return buildFault(r.fault);
+        // TR-069 A.5.2: each SetParameterValuesFault carries its own code and string.
+        const list = r.faults.map((f) => ({
+          ...f,
+          faultString: faultInfo(f.faultCode).faultString,
+        }));
+        return buildFault(9003, { setParameterValuesFault: list });
       }
       // TR-069 A.3.2.1: ParameterKey is set only when the whole request succeeded.
       model.write(`${root}ManagementServer.ParameterKey`, msg.parameterKey);
