@@ -1,0 +1,267 @@
+import type { NotificationValue } from '@acs/cwmp';
+import type { DeviceState, SourceRef } from '../device/device-state.types';
+import { matchesFilter } from '../profile/filter.matcher';
+import type { DeclaredValue, Profile } from '../profile/profile.schema';
+import { parseCron, previousTick, type CronSpec } from '../profile/schedule';
+import { expandTemplate, templateValues, type TemplateVariable } from '../profile/template.expand';
+import { stableHash } from '../plan/stable-hash';
+import type { Task } from '../task/task.schema';
+import type {
+  Conflict,
+  DesiredAction,
+  DesiredNotification,
+  DesiredObject,
+  DesiredRefresh,
+  DesiredState,
+  DesiredValue,
+  TypedScalar,
+} from './desired-state.types';
+
+// Merges the declarations that apply to one device into one DesiredState. Precedence: pending
+// tasks (newest first: an operator's explicit request beats a standing policy), then profiles by
+// priority (higher first) and name (ascending). The first declaration of a target wins; a later
+// one with a different value is reported as a conflict, never silently blended.
+
+export interface MergeContext {
+  readonly now: number;
+  /** Event codes of the current session's Inform; default: the state's lastEvents. */
+  readonly events?: readonly string[];
+  /** When the current session began; default: the state's lastInform. */
+  readonly sessionStart?: number;
+}
+
+export function comparePrecedence(a: Profile, b: Profile): number {
+  return b.priority - a.priority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+}
+
+/** Profiles whose filter holds for the device, in precedence order. */
+export function matchingProfiles(state: DeviceState, profiles: readonly Profile[]): Profile[] {
+  return profiles.filter((p) => matchesFilter(state, p.filter)).sort(comparePrecedence);
+}
+
+const cronCache = new Map<string, CronSpec>();
+function cronOf(expr: string): CronSpec {
+  let spec = cronCache.get(expr);
+  if (spec === undefined) {
+    spec = parseCron(expr);
+    if (cronCache.size > 1000) cronCache.clear();
+    cronCache.set(expr, spec);
+  }
+  return spec;
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+class Merger {
+  readonly values = new Map<string, DesiredValue>();
+  readonly objects = new Map<string, DesiredObject>();
+  readonly notifications = new Map<string, DesiredNotification>();
+  readonly refresh: DesiredRefresh[] = [];
+  readonly actions: DesiredAction[] = [];
+  readonly conflicts: Conflict[] = [];
+  private readonly vars: Record<TemplateVariable, string>;
+  private readonly events: readonly string[];
+  private readonly sessionStart: number;
+  private firmware: { version: string; source: SourceRef } | undefined;
+
+  constructor(
+    private readonly state: DeviceState,
+    private readonly ctx: MergeContext,
+  ) {
+    this.vars = templateValues(state);
+    this.events = ctx.events ?? state.lastEvents;
+    this.sessionStart = ctx.sessionStart ?? state.lastInform ?? ctx.now;
+  }
+
+  private expand<T>(v: T): T {
+    return (typeof v === 'string' ? expandTemplate(v, this.vars) : v) as T;
+  }
+
+  private typed(v: DeclaredValue): TypedScalar {
+    return typeof v === 'object'
+      ? { value: this.expand(v.value), type: v.type }
+      : { value: this.expand(v) };
+  }
+
+  addValue(path: string, declared: DeclaredValue, source: SourceRef): void {
+    const t = this.typed(declared);
+    const prev = this.values.get(path);
+    if (prev === undefined) this.values.set(path, { path, ...t, source });
+    else if (!same([prev.value, prev.type], [t.value, t.type]))
+      this.conflicts.push({ what: 'parameter', target: path, winner: prev.source, loser: source });
+  }
+
+  addObject(o: Omit<DesiredObject, 'id'>, id?: string): void {
+    const key = Object.entries(o.key).sort(([a], [b]) => (a < b ? -1 : 1));
+    const oid = id ?? `${o.table}|${stableHash(JSON.stringify([key, o.alias ?? null]))}`;
+    const prev = this.objects.get(oid);
+    if (prev === undefined) this.objects.set(oid, { ...o, id: oid });
+    else if (!same([prev.present, prev.values], [o.present, o.values]))
+      this.conflicts.push({ what: 'object', target: oid, winner: prev.source, loser: o.source });
+  }
+
+  addNotification(path: string, notification: NotificationValue, source: SourceRef): void {
+    const prev = this.notifications.get(path);
+    if (prev === undefined) this.notifications.set(path, { path, notification, source });
+    else if (prev.notification !== notification)
+      this.conflicts.push({
+        what: 'notification',
+        target: path,
+        winner: prev.source,
+        loser: source,
+      });
+  }
+
+  profile(p: Profile): void {
+    const source: SourceRef = { kind: 'profile', name: p.name, version: p.version };
+    for (const [path, v] of Object.entries(p.parameters)) this.addValue(path, v, source);
+    for (const o of p.objects) {
+      const values: Record<string, TypedScalar> = {};
+      for (const [k, v] of Object.entries(o.parameters)) values[k] = this.typed(v);
+      const key: Record<string, string | number | boolean> = {};
+      for (const [k, v] of Object.entries(o.key)) key[k] = this.expand(v);
+      this.addObject({
+        table: o.path,
+        key,
+        ...(o.alias === undefined ? {} : { alias: this.expand(o.alias) }),
+        present: o.present,
+        values,
+        source,
+      });
+    }
+    for (const [path, n] of Object.entries(p.notifications))
+      this.addNotification(path, n as NotificationValue, source);
+    for (const r of p.refresh)
+      this.refresh.push({ path: r.path, notBefore: this.ctx.now - r.maxAge * 1000, source });
+    if (p.firmware !== undefined) this.firmwareOf(p, source);
+    p.actions.forEach((a, i) => {
+      const key = `profile:${p.name}:${a.id ?? `${a.action}-${i}`}`;
+      if (!this.due(key, a.on)) return;
+      if (a.action === 'scheduleInform')
+        this.actions.push({ kind: a.action, key, delaySeconds: a.delaySeconds ?? 0, source });
+      else this.actions.push({ kind: a.action, key, source });
+    });
+  }
+
+  private firmwareOf(p: Profile, source: SourceRef): void {
+    const fw = p.firmware;
+    if (fw === undefined) return;
+    if (this.firmware !== undefined) {
+      if (this.firmware.version !== fw.version)
+        this.conflicts.push({
+          what: 'firmware',
+          target: 'firmware',
+          winner: this.firmware.source,
+          loser: source,
+        });
+      return;
+    }
+    this.firmware = { version: fw.version, source };
+    if (this.state.softwareVersion === fw.version) return;
+    const { version, ...file } = fw;
+    this.actions.push({
+      kind: 'download',
+      key: `firmware:${version}`,
+      // TR-069 A.3.2.8: CommandKey ≤ 32 chars; deterministic so a retry reuses it.
+      commandKey: `fw-${stableHash(`${version}|${fw.url}`)}`,
+      version,
+      file: { ...file, url: this.expand(file.url) },
+      source,
+    });
+  }
+
+  /** Whether a triggered action should run in this session (and has not run yet). */
+  private due(key: string, on: Profile['actions'][number]['on']): boolean {
+    const last = this.state.actionRuns[key];
+    if ('events' in on)
+      return (
+        on.events.some((e) => this.events.includes(e)) && (last ?? -Infinity) < this.sessionStart
+      );
+    if ('every' in on) {
+      // Never run: count from the first contact, so a new device is not acted on at once.
+      const from = last ?? this.state.lastBootstrap ?? -Infinity;
+      return this.ctx.now - from >= on.every * 1000;
+    }
+    const tick = previousTick(cronOf(on.cron), this.ctx.now);
+    return (
+      tick !== undefined && this.ctx.now - tick <= on.window * 1000 && (last ?? -Infinity) < tick
+    );
+  }
+
+  task(t: Task): void {
+    const source: SourceRef = { kind: 'task', id: t.id };
+    const key = `task:${t.id}`;
+    const op = t.operation;
+    switch (op.kind) {
+      case 'getParameters':
+        for (const path of op.paths) this.refresh.push({ path, notBefore: t.createdAt, source });
+        return;
+      case 'refresh':
+        this.refresh.push({ path: op.path, notBefore: t.createdAt, source });
+        return;
+      case 'setParameters':
+        for (const [path, v] of Object.entries(op.values)) this.addValue(path, v, source);
+        return;
+      case 'addObject': {
+        const values: Record<string, TypedScalar> = {};
+        for (const [k, v] of Object.entries(op.parameters)) values[k] = this.typed(v);
+        this.addObject(
+          { table: op.path, key: {}, present: true, values, source, createOnly: true },
+          key,
+        );
+        return;
+      }
+      case 'deleteObject':
+        if (this.state.actionRuns[key] === undefined)
+          this.actions.push({ kind: 'deleteObject', key, path: op.path, source });
+        return;
+      case 'reboot':
+      case 'factoryReset':
+        if (this.state.actionRuns[key] === undefined)
+          this.actions.push({ kind: op.kind, key, source });
+        return;
+      case 'download':
+        if (this.state.actionRuns[key] === undefined)
+          this.actions.push({
+            kind: 'download',
+            key,
+            commandKey: `task-${t.id}`.slice(0, 32),
+            file: { ...op.file, url: this.expand(op.file.url) },
+            source,
+          });
+        return;
+    }
+  }
+
+  result(): DesiredState {
+    return {
+      values: this.values,
+      objects: [...this.objects.values()],
+      notifications: this.notifications,
+      refresh: this.refresh,
+      actions: this.actions,
+      conflicts: this.conflicts,
+    };
+  }
+}
+
+/**
+ * The desired state for `state` from every profile (filtered here) and the device's tasks (those
+ * expired or addressed to another device are ignored). Pure; `ctx.now` is the only clock.
+ */
+export function mergeDesired(
+  state: DeviceState,
+  profiles: readonly Profile[],
+  tasks: readonly Task[],
+  ctx: MergeContext,
+): DesiredState {
+  const m = new Merger(state, ctx);
+  const live = tasks
+    .filter((t) => t.deviceId === state.id && (t.expiresAt === undefined || t.expiresAt > ctx.now))
+    .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? -1 : 1));
+  for (const t of live) m.task(t);
+  for (const p of matchingProfiles(state, profiles)) m.profile(p);
+  return m.result();
+}

@@ -1,0 +1,489 @@
+import type { CwmpValue, ParameterValue, SetParameterAttributesStruct } from '@acs/cwmp';
+import { resolveAliasPath } from '../device/alias.resolve';
+import type { DeviceState, FaultRecord, SourceRef } from '../device/device-state.types';
+import type {
+  DesiredAction,
+  DesiredObject,
+  DesiredState,
+  TypedScalar,
+} from '../desired/desired-state.types';
+import { sameValue, toCwmpValue, typeFor, lexical } from '../value/value.convert';
+import { DeviceView } from './device-view';
+import {
+  DEFAULT_PLAN_POLICY,
+  type Plan,
+  type PlanContext,
+  type PlanItem,
+  type PlannedRpc,
+  type Skipped,
+  type SkipReason,
+} from './plan.types';
+import { stableHash } from './stable-hash';
+
+// The diff engine: (device state, desired state, now) → the next batch of RPCs. It is iterated by
+// the provisioning service — plan, send, apply the results with the reducers, plan again — until a
+// plan is empty. Each call returns one step, in this order, because each needs the one before:
+//   discover  GetParameterNames(NextLevel=true) on tables whose instances are unknown
+//   read      GetParameterValues / GetParameterAttributes for unknown or stale values only
+//   write     DeleteObject, AddObject, SetParameterValues, SetParameterAttributes
+//   actions   Download, ScheduleInform, then FactoryReset or Reboot last (TR-069 A.3.2.8/A.4.1.4:
+//             a reboot ends the session, so nothing may be planned after it)
+// Faults never block unrelated items: a faulted item is skipped (backoff) and the rest go on.
+
+interface Want {
+  /** The path to address the device with (may hold `[alias]`). */
+  readonly address: string;
+  /** The numbered path in the state. */
+  readonly path: string;
+  readonly desired: TypedScalar;
+  readonly source: SourceRef;
+  /** A fresh instance the ACS created: set without reading first. */
+  readonly blind: boolean;
+}
+
+class PlanBuilder {
+  readonly view: DeviceView;
+  readonly skipped: Skipped[] = [];
+  readonly findings: FaultRecord[] = [];
+  readonly discover = new Map<string, PlanItem[]>();
+  readonly reads = new Map<string, PlanItem[]>();
+  readonly attrReads = new Map<string, PlanItem[]>();
+  readonly deletes: PlannedRpc[] = [];
+  readonly adds: PlannedRpc[] = [];
+  readonly sets: { value: ParameterValue; item: PlanItem; isolate: boolean }[] = [];
+  readonly attrSets: { attr: SetParameterAttributesStruct; item: PlanItem }[] = [];
+  private readonly isolated = new Set<string>();
+
+  constructor(
+    readonly state: DeviceState,
+    readonly desired: DesiredState,
+    readonly ctx: PlanContext,
+  ) {
+    this.view = new DeviceView(
+      state,
+      ctx.now,
+      { ...DEFAULT_PLAN_POLICY, ...ctx.policy },
+      desired.refresh,
+    );
+  }
+
+  skip(target: string, source: SourceRef, reason: SkipReason): void {
+    this.skipped.push({ target, source, reason });
+  }
+
+  /** Gate an item on its faults; false (and recorded as skipped) when it must wait. */
+  allowed(target: string, source: SourceRef): boolean {
+    const g = this.view.gate(source, target);
+    if (g === 'backoff' || g === 'loop') {
+      this.skip(target, source, g);
+      return false;
+    }
+    if (g === 'isolate') this.isolated.add(target);
+    return true;
+  }
+
+  read(path: string, source: SourceRef, into = this.reads): void {
+    let items = into.get(path);
+    if (items === undefined) into.set(path, (items = []));
+    items.push({ target: path, source });
+  }
+
+  // --- desired parameter values --------------------------------------------------------------
+
+  want(w: Want): void {
+    const { path, source } = w;
+    if (!this.allowed(path, source)) return;
+    if (this.view.missing(path)) return this.skip(path, source, 'absent');
+    const node = this.view.node(path);
+    const current = node?.kind === 'parameter' ? node.value : undefined;
+    const stale =
+      current !== undefined &&
+      node?.kind === 'parameter' &&
+      (node.valueReadAt ?? -Infinity) < this.view.horizon(path);
+    if ((current === undefined || stale) && !w.blind) return this.read(path, source);
+    const t = typeFor(this.state, path);
+    const value = toCwmpValue(w.desired.value, w.desired.type ?? t.type, t.xsiType);
+    if (value === undefined) return this.skip(path, source, 'invalidValue');
+    if (current !== undefined && sameValue(current, value)) return;
+    if (node?.kind === 'parameter' && node.lastSet !== undefined) {
+      if (node.lastSet.drift >= this.view.policy.loopThreshold)
+        return this.loop(path, source, value);
+    }
+    this.sets.push({
+      value: { name: w.address, value },
+      item: { target: path, source },
+      isolate: this.isolated.has(path),
+    });
+  }
+
+  private loop(path: string, source: SourceRef, value: CwmpValue): void {
+    this.skip(path, source, 'loop');
+    this.findings.push({
+      source,
+      target: path,
+      kind: 'loop',
+      method: 'SetParameterValues',
+      code: 0,
+      message: `set to ${lexical(value)} and read back different ${this.view.policy.loopThreshold} times`,
+      retries: 0,
+      firstAt: this.ctx.now,
+      lastAt: this.ctx.now,
+      nextRetryAt: null,
+    });
+  }
+
+  values(): void {
+    for (const v of this.desired.values.values()) {
+      const path = v.path.includes('[') ? resolveAliasPath(this.state, v.path) : v.path;
+      if (path === undefined) {
+        this.skip(v.path, v.source, 'unresolvedAlias');
+        continue;
+      }
+      this.want({ address: v.path, path, desired: v, source: v.source, blind: false });
+    }
+  }
+
+  // --- object instances ----------------------------------------------------------------------
+
+  objects(aliasSupport: boolean | undefined): void {
+    for (const o of this.desired.objects) this.object(o, aliasSupport);
+  }
+
+  private object(o: DesiredObject, aliasSupport: boolean | undefined): void {
+    const { table, source } = o;
+    if (!this.allowed(table, source)) return;
+    if (this.view.missing(table)) return this.skip(table, source, 'absent');
+    const tableNode = this.view.node(table);
+    if (tableNode?.kind !== 'object' || tableNode.childrenReadAt === undefined) {
+      let items = this.discover.get(table);
+      if (items === undefined) this.discover.set(table, (items = []));
+      items.push({ target: table, source });
+      return;
+    }
+    if (o.alias !== undefined && aliasSupport === undefined && this.state.root !== undefined) {
+      // Whether `[alias]` addressing may be used decides how the instance is matched and named.
+      return this.read(`${this.state.root}ManagementServer.AliasBasedAddressing`, source);
+    }
+    const useAlias = o.alias !== undefined && aliasSupport === true;
+    const keys: [string, TypedScalar][] = Object.entries(o.key).map(([k, v]) => [k, { value: v }]);
+    if (useAlias && o.alias !== undefined) keys.push(['Alias', { value: o.alias }]);
+    const instances = this.view.instances(table);
+    const matches: number[] = [];
+    let pending = false;
+    for (const n of instances) {
+      const inst = this.view.node(`${table}${n}.`);
+      if (inst?.kind === 'object' && inst.createdFor !== undefined && inst.createdFor === o.id) {
+        matches.unshift(n);
+        continue;
+      }
+      if (o.createOnly === true || keys.length === 0) continue;
+      let all = true;
+      for (const [k, want] of keys) {
+        const p = `${table}${n}.${k}`;
+        const node = this.view.node(p);
+        const cur = node?.kind === 'parameter' ? node.value : undefined;
+        if (cur === undefined) {
+          if (!this.view.missing(p)) {
+            this.read(p, source);
+            pending = true;
+          }
+          all = false;
+          continue;
+        }
+        const t = typeFor(this.state, p);
+        const v = toCwmpValue(want.value, t.type, t.xsiType);
+        if (v === undefined || !sameValue(cur, v)) all = false;
+      }
+      if (all) matches.push(n);
+    }
+    if (pending) return; // match once every instance's key is known, or a duplicate could be added
+    if (!o.present) {
+      for (const n of matches) this.deleteInstance(o, n, useAlias);
+      return;
+    }
+    const n = matches[0];
+    if (n === undefined) return this.addInstance(o, useAlias, tableNode.writable);
+    const inst = this.view.node(`${table}${n}.`);
+    const blind = inst?.kind === 'object' && inst.createdFor === o.id;
+    const base = `${table}${n}.`;
+    const address = useAlias ? `${table}[${o.alias ?? ''}].` : base;
+    const children: [string, TypedScalar][] = [...Object.entries(o.values)];
+    // A fresh instance gets its key parameters set too (they identify it from then on).
+    if (blind) for (const [k, v] of keys) if (k !== 'Alias') children.push([k, v]);
+    for (const [rel, v] of children)
+      this.want({ address: `${address}${rel}`, path: `${base}${rel}`, desired: v, source, blind });
+  }
+
+  private addInstance(o: DesiredObject, useAlias: boolean, writable: boolean | undefined): void {
+    if (writable === false) return this.skip(o.table, o.source, 'notWritable');
+    const objectName = useAlias ? `${o.table}[${o.alias ?? ''}].` : o.table;
+    this.adds.push({
+      request: {
+        type: 'AddObject',
+        objectName,
+        parameterKey: stableHash(`add|${objectName}|${o.id}`),
+      },
+      purpose: 'addObject',
+      items: [{ target: o.table, source: o.source }],
+      createdFor: o.id,
+    });
+  }
+
+  private deleteInstance(o: DesiredObject, n: number, useAlias: boolean): void {
+    const objectName = useAlias ? `${o.table}[${o.alias ?? ''}].` : `${o.table}${n}.`;
+    this.deletes.push({
+      request: {
+        type: 'DeleteObject',
+        objectName,
+        parameterKey: stableHash(`delete|${objectName}`),
+      },
+      purpose: 'deleteObject',
+      items: [{ target: `${o.table}${n}.`, source: o.source }],
+    });
+  }
+
+  // --- refresh, notifications --------------------------------------------------------------
+
+  refresh(): void {
+    for (const r of this.desired.refresh) {
+      if (!this.allowed(r.path, r.source)) continue;
+      if (this.view.missing(r.path)) {
+        this.skip(r.path, r.source, 'absent');
+        continue;
+      }
+      if (r.path.endsWith('.')) {
+        if (this.view.subtreeStale(r.path, r.notBefore)) this.read(r.path, r.source);
+        continue;
+      }
+      const n = this.view.node(r.path);
+      const at =
+        n?.kind === 'parameter' && n.value !== undefined ? (n.valueReadAt ?? -Infinity) : -Infinity;
+      if (at < r.notBefore) this.read(r.path, r.source);
+    }
+  }
+
+  notifications(): void {
+    for (const d of this.desired.notifications.values()) {
+      const path = d.path.includes('[') ? resolveAliasPath(this.state, d.path) : d.path;
+      if (path === undefined) {
+        this.skip(d.path, d.source, 'unresolvedAlias');
+        continue;
+      }
+      if (!this.allowed(path, d.source)) continue;
+      if (this.view.missing(path)) {
+        this.skip(path, d.source, 'absent');
+        continue;
+      }
+      const n = this.view.node(path);
+      if (n?.kind !== 'parameter' || n.attributesReadAt === undefined) {
+        this.read(path, d.source, this.attrReads);
+        continue;
+      }
+      if (n.notification === d.notification) continue;
+      this.attrSets.push({
+        attr: {
+          name: d.path,
+          notificationChange: true,
+          notification: d.notification,
+          accessListChange: false,
+          accessList: [],
+        },
+        item: { target: path, source: d.source },
+      });
+    }
+  }
+
+  // --- batching ------------------------------------------------------------------------------
+
+  chunks<T>(list: readonly T[]): T[][] {
+    const size = Math.max(1, this.view.policy.maxNamesPerRpc);
+    const out: T[][] = [];
+    for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+    return out;
+  }
+
+  readRpcs(map: Map<string, PlanItem[]>, kind: 'read' | 'readAttributes'): PlannedRpc[] {
+    const single: string[] = [];
+    const batch: string[] = [];
+    for (const name of [...map.keys()].sort())
+      (this.isolated.has(name) ? single : batch).push(name);
+    const groups = [...this.chunks(batch), ...single.map((n) => [n])];
+    return groups.map((names) => ({
+      request:
+        kind === 'read'
+          ? { type: 'GetParameterValues', parameterNames: names }
+          : { type: 'GetParameterAttributes', parameterNames: names },
+      purpose: kind,
+      items: names.flatMap((n) => map.get(n) ?? []),
+    }));
+  }
+
+  setRpcs(): PlannedRpc[] {
+    const sorted = [...this.sets].sort((a, b) => (a.value.name < b.value.name ? -1 : 1));
+    const groups = [
+      ...this.chunks(sorted.filter((s) => !s.isolate)),
+      ...sorted.filter((s) => s.isolate).map((s) => [s]),
+    ];
+    return groups.map((g) => {
+      const parameterList = g.map((s) => s.value);
+      // Deterministic in the change set: the next Inform's ParameterKey shows it was applied.
+      const parameterKey = stableHash(
+        parameterList.map((p) => `${p.name}=${p.value.type}:${lexical(p.value)}`).join('\n'),
+      );
+      return {
+        request: { type: 'SetParameterValues', parameterList, parameterKey },
+        purpose: 'set',
+        items: g.map((s) => s.item),
+      };
+    });
+  }
+
+  attrSetRpcs(): PlannedRpc[] {
+    const sorted = [...this.attrSets].sort((a, b) => (a.attr.name < b.attr.name ? -1 : 1));
+    return this.chunks(sorted).map((g) => ({
+      request: { type: 'SetParameterAttributes', parameterList: g.map((s) => s.attr) },
+      purpose: 'setAttributes',
+      items: g.map((s) => s.item),
+    }));
+  }
+}
+
+function actionRpcs(b: PlanBuilder, actions: readonly DesiredAction[]): PlannedRpc[] {
+  const downloads: PlannedRpc[] = [];
+  const informs: PlannedRpc[] = [];
+  const reboots: DesiredAction[] = [];
+  const resets: DesiredAction[] = [];
+  for (const a of actions) {
+    if (a.kind === 'deleteObject') continue;
+    if (!b.allowed(a.key, a.source)) continue;
+    const item = { target: a.key, source: a.source };
+    switch (a.kind) {
+      case 'download': {
+        const t = b.state.transfers[a.commandKey];
+        if (t !== undefined && b.ctx.now - t.startedAt < b.view.policy.transferTimeoutMs) {
+          b.skip(a.key, a.source, 'inProgress');
+          break;
+        }
+        downloads.push({
+          request: {
+            type: 'Download',
+            commandKey: a.commandKey,
+            ...a.file,
+            delaySeconds: 0,
+            successUrl: '',
+            failureUrl: '',
+          },
+          purpose: 'download',
+          items: [item],
+          actionKeys: [a.key],
+          ...(a.version === undefined ? {} : { version: a.version }),
+        });
+        break;
+      }
+      case 'scheduleInform':
+        informs.push({
+          request: {
+            type: 'ScheduleInform',
+            delaySeconds: a.delaySeconds,
+            commandKey: a.key.slice(-32),
+          },
+          purpose: 'scheduleInform',
+          items: [item],
+          actionKeys: [a.key],
+        });
+        break;
+      case 'reboot':
+        reboots.push(a);
+        break;
+      case 'factoryReset':
+        resets.push(a);
+        break;
+    }
+  }
+  const last: PlannedRpc[] = [];
+  // A factory reset reboots too: one of them, never both (TR-069 A.4.1.7).
+  if (resets.length > 0)
+    last.push({
+      request: { type: 'FactoryReset' },
+      purpose: 'factoryReset',
+      items: [...resets, ...reboots].map((a) => ({ target: a.key, source: a.source })),
+      actionKeys: [...resets, ...reboots].map((a) => a.key),
+    });
+  else if (reboots.length > 0)
+    last.push({
+      request: {
+        type: 'Reboot',
+        commandKey: `reboot-${stableHash(reboots.map((a) => a.key).join('|'))}`,
+      },
+      purpose: 'reboot',
+      items: reboots.map((a) => ({ target: a.key, source: a.source })),
+      actionKeys: reboots.map((a) => a.key),
+    });
+  return [...downloads, ...informs, ...last];
+}
+
+function deleteActions(b: PlanBuilder, actions: readonly DesiredAction[]): PlannedRpc[] {
+  const out: PlannedRpc[] = [];
+  for (const a of actions) {
+    if (a.kind !== 'deleteObject' || !b.allowed(a.key, a.source)) continue;
+    if (b.view.missing(a.path)) {
+      b.skip(a.path, a.source, 'absent');
+      continue;
+    }
+    out.push({
+      request: {
+        type: 'DeleteObject',
+        objectName: a.path,
+        parameterKey: stableHash(`delete|${a.path}`),
+      },
+      purpose: 'deleteObject',
+      items: [{ target: a.key, source: a.source }],
+      actionKeys: [a.key],
+    });
+  }
+  return out;
+}
+
+/**
+ * The next step to bring `state` to `desired`. Pure: same inputs, same plan. An empty `rpcs`
+ * (phase `done`) means the device has everything that can be done now.
+ */
+export function plan(state: DeviceState, desired: DesiredState, ctx: PlanContext): Plan {
+  const b = new PlanBuilder(state, desired, ctx);
+  const aliasNeeded = desired.objects.some((o) => o.alias !== undefined);
+  b.objects(aliasNeeded ? b.view.aliasSupport() : undefined);
+  b.values();
+  b.refresh();
+  b.notifications();
+  const done = (phase: Plan['phase'], rpcs: PlannedRpc[]): Plan => ({
+    phase: rpcs.length === 0 ? 'done' : phase,
+    rpcs,
+    skipped: b.skipped,
+    findings: b.findings,
+    conflicts: desired.conflicts,
+  });
+  if (b.discover.size > 0) {
+    const rpcs: PlannedRpc[] = [...b.discover.entries()]
+      .sort(([a], [c]) => (a < c ? -1 : 1))
+      .map(([parameterPath, items]) => ({
+        request: { type: 'GetParameterNames', parameterPath, nextLevel: true },
+        purpose: 'discover',
+        items,
+      }));
+    return done('discover', rpcs);
+  }
+  if (b.reads.size > 0 || b.attrReads.size > 0)
+    return done('read', [
+      ...b.readRpcs(b.reads, 'read'),
+      ...b.readRpcs(b.attrReads, 'readAttributes'),
+    ]);
+  const writes = [
+    ...b.deletes,
+    ...deleteActions(b, desired.actions),
+    ...b.adds,
+    ...b.setRpcs(),
+    ...b.attrSetRpcs(),
+  ];
+  if (writes.length > 0) return done('write', writes);
+  return done('actions', actionRpcs(b, desired.actions));
+}

@@ -1,0 +1,105 @@
+import type { CwmpMessage } from '@acs/cwmp';
+import {
+  applyAddObjectResponse,
+  applyDeleteObjectResponse,
+  applyGetParameterAttributesResponse,
+  applyGetParameterNamesResponse,
+  applyGetParameterValuesResponse,
+  applySetParameterAttributesResult,
+  applySetParameterValuesResult,
+} from '../device/device-state.reducers';
+import type { DeviceState } from '../device/device-state.types';
+import { DomainError, DomainErrorCode } from '../domain.error';
+import { applyFault, clearFaults } from '../fault/fault.reducer';
+import type { PlannedRpc, PlanPolicy } from './plan.types';
+
+// Applies what the device answered to one planned RPC: the matching reducer, then the plan's
+// bookkeeping (faults cleared for what succeeded, one-off actions marked done, downloads pending).
+
+function mismatch(rpc: PlannedRpc, result: CwmpMessage): never {
+  throw new DomainError(
+    DomainErrorCode.UnexpectedResponse,
+    `${result.type} does not answer ${rpc.request.type}`,
+  );
+}
+
+function reduce(
+  state: DeviceState,
+  rpc: PlannedRpc,
+  result: CwmpMessage,
+  now: number,
+): DeviceState {
+  const req = rpc.request;
+  switch (req.type) {
+    case 'GetParameterNames':
+      if (result.type !== 'GetParameterNamesResponse') return mismatch(rpc, result);
+      return applyGetParameterNamesResponse(state, req, result, now);
+    case 'GetParameterValues':
+      if (result.type !== 'GetParameterValuesResponse') return mismatch(rpc, result);
+      return applyGetParameterValuesResponse(state, req, result, now);
+    case 'GetParameterAttributes':
+      if (result.type !== 'GetParameterAttributesResponse') return mismatch(rpc, result);
+      return applyGetParameterAttributesResponse(state, req, result, now);
+    case 'SetParameterValues':
+      if (result.type !== 'SetParameterValuesResponse') return mismatch(rpc, result);
+      return applySetParameterValuesResult(state, req, result, now);
+    case 'SetParameterAttributes':
+      if (result.type !== 'SetParameterAttributesResponse') return mismatch(rpc, result);
+      return applySetParameterAttributesResult(state, req, now);
+    case 'AddObject':
+      if (result.type !== 'AddObjectResponse') return mismatch(rpc, result);
+      return applyAddObjectResponse(state, req, result, now, rpc.createdFor);
+    case 'DeleteObject':
+      if (result.type !== 'DeleteObjectResponse') return mismatch(rpc, result);
+      return applyDeleteObjectResponse(state, req, result, now);
+    case 'Download': {
+      if (result.type !== 'DownloadResponse') return mismatch(rpc, result);
+      // TR-069 A.3.2.8: Status 1 = not yet applied; a TransferComplete follows in a later session.
+      if (result.status === 0) return state;
+      const item = rpc.items[0];
+      if (item === undefined) return state;
+      return {
+        ...state,
+        transfers: {
+          ...state.transfers,
+          [req.commandKey]: {
+            commandKey: req.commandKey,
+            startedAt: now,
+            ...(rpc.version === undefined ? {} : { version: rpc.version }),
+            source: item.source,
+            target: item.target,
+          },
+        },
+      };
+    }
+    case 'Reboot':
+      return result.type === 'RebootResponse' ? state : mismatch(rpc, result);
+    case 'FactoryReset':
+      return result.type === 'FactoryResetResponse' ? state : mismatch(rpc, result);
+    case 'ScheduleInform':
+      return result.type === 'ScheduleInformResponse' ? state : mismatch(rpc, result);
+    default:
+      return mismatch(rpc, result);
+  }
+}
+
+/**
+ * The state after the device answered `rpc` with `result` (a response or a CWMP Fault). Throws
+ * DomainError(UnexpectedResponse) when the result answers another method.
+ */
+export function applyRpcResult(
+  state: DeviceState,
+  rpc: PlannedRpc,
+  result: CwmpMessage,
+  now: number,
+  policy: Partial<PlanPolicy> = {},
+): DeviceState {
+  if (result.type === 'Fault') return applyFault(state, rpc, result, now, policy);
+  let s = clearFaults(reduce(state, rpc, result, now), rpc.items);
+  if (rpc.actionKeys !== undefined && rpc.actionKeys.length > 0) {
+    const actionRuns = { ...s.actionRuns };
+    for (const k of rpc.actionKeys) actionRuns[k] = now;
+    s = { ...s, actionRuns };
+  }
+  return s;
+}
