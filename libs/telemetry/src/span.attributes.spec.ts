@@ -1,0 +1,131 @@
+import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
+import {
+  ATTR,
+  initTelemetry,
+  isCredentialKey,
+  redactAttributes,
+  startSpan,
+  withSpan,
+  type TelemetryHandle,
+} from './index';
+
+describe(isCredentialKey.name, () => {
+  it.each([
+    'password',
+    'acs.cpe.password',
+    'Device.ManagementServer.ConnectionRequestPassword',
+    'InternetGatewayDevice.ManagementServer.STUNPassword',
+    'Device.WiFi.AccessPoint.1.Security.KeyPassphrase',
+    'Device.WiFi.AccessPoint.1.Security.PreSharedKey',
+    'Device.WiFi.AccessPoint.1.Security.WEPKey',
+    'http.request.header.authorization',
+    'http.request.header.cookie',
+    'api_key',
+    'acs.nbi.token',
+    'client_secret',
+  ])('treats %s as a credential', (key) => {
+    expect(isCredentialKey(key)).toBe(true);
+  });
+
+  it.each([
+    ATTR.deviceId,
+    ATTR.sessionId,
+    ATTR.rpcMethod,
+    ATTR.faultCode,
+    ATTR.messagingKafkaKey,
+    ATTR.eventCodes,
+    'Device.ManagementServer.ConnectionRequestURL',
+    'Device.ManagementServer.Username',
+  ])('keeps %s', (key) => {
+    expect(isCredentialKey(key)).toBe(false);
+  });
+});
+
+describe(redactAttributes.name, () => {
+  it('drops credential keys and credential-looking values, keeps the rest', () => {
+    expect(
+      redactAttributes({
+        [ATTR.deviceId]: '00D09E-IGD-123',
+        'Device.ManagementServer.ConnectionRequestPassword': 'hunter2',
+        'http.request.header.x': 'Basic dXNlcjpwYXNz',
+        'acs.auth.header':
+          'Digest username="cpe", realm="acs", nonce="n", response="0123456789abcdef0123456789abcdef"',
+        'acs.connreq.url': 'http://user:pa55@192.0.2.1:7547/cr?x=1',
+        [ATTR.eventCodes]: ['1 BOOT', 'Bearer abc.def'],
+        [ATTR.faultCode]: 9005,
+      }),
+    ).toEqual({
+      [ATTR.deviceId]: '00D09E-IGD-123',
+      'acs.connreq.url': 'http://192.0.2.1:7547/cr?x=1',
+      [ATTR.eventCodes]: ['1 BOOT'],
+      [ATTR.faultCode]: 9005,
+    });
+  });
+
+  it('redacts credential keys inside map values', () => {
+    expect(redactAttributes({ 'acs.params': { username: 'u', password: 'p' } })).toEqual({
+      'acs.params': { username: 'u' },
+    });
+  });
+});
+
+describe('RedactingSpanProcessor', () => {
+  const exporter = new InMemorySpanExporter();
+  let telemetry: TelemetryHandle;
+  beforeAll(async () => {
+    telemetry = await initTelemetry({
+      serviceName: 't',
+      serviceVersion: '0',
+      enabled: true,
+      spanExporter: exporter,
+    });
+  });
+  afterAll(() => telemetry.shutdown());
+
+  const exported = async (): Promise<ReadableSpan> => {
+    await telemetry.forceFlush();
+    const spans = exporter.getFinishedSpans();
+    exporter.reset();
+    expect(spans).toHaveLength(1);
+    return spans[0]!;
+  };
+
+  it('never exports a credential set directly on the span, on an event or on a link', async () => {
+    const other = startSpan('other');
+    other.end();
+    await telemetry.forceFlush();
+    exporter.reset();
+
+    const span = startSpan('cpe.auth');
+    span.setAttribute('Device.ManagementServer.Password', 'secret!');
+    span.setAttribute('http.request.header.authorization', 'Basic dXNlcjpwYXNz');
+    span.setAttribute(
+      'acs.note',
+      'Digest username="u", response="0123456789abcdef0123456789abcdef"',
+    );
+    span.setAttribute(ATTR.deviceId, 'dev-1');
+    span.addEvent('auth', { password: 'p', [ATTR.deviceId]: 'dev-1' });
+    span.addLink({
+      context: other.spanContext(),
+      attributes: { token: 't', [ATTR.linkReason]: 'x' },
+    });
+    span.end();
+
+    const s = await exported();
+    expect(s.attributes).toEqual({ [ATTR.deviceId]: 'dev-1' });
+    expect(s.events[0]!.attributes).toEqual({ [ATTR.deviceId]: 'dev-1' });
+    expect(s.links[0]!.attributes).toEqual({ [ATTR.linkReason]: 'x' });
+    expect(
+      JSON.stringify(s.attributes) + JSON.stringify(s.events) + JSON.stringify(s.links),
+    ).not.toMatch(/secret!|dXNlcjpwYXNz|0123456789abcdef/);
+  });
+
+  it('redacts attributes given to withSpan before the span sees them', async () => {
+    await withSpan(
+      'x',
+      { attributes: { ConnectionRequestPassword: 'p', [ATTR.sessionId]: 's1' } },
+      () => {},
+    );
+    expect((await exported()).attributes).toEqual({ [ATTR.sessionId]: 's1' });
+  });
+});
