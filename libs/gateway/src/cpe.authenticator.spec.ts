@@ -1,4 +1,4 @@
-import { buildBasicAuthorization, digestHa1 } from '@acs/cwmp';
+import { buildBasicAuthorization, digestHa1, serializeEnvelope } from '@acs/cwmp';
 import { CpeAuthenticator } from './cpe.authenticator';
 import { startTestGateway, type TestGateway } from './testing/gateway.harness';
 
@@ -49,7 +49,7 @@ describe(CpeAuthenticator.name, () => {
       const inform = cpe.informMessage(['2 PERIODIC']);
       const original = cpe.post.bind(cpe);
       await original(
-        (await import('@acs/cwmp')).serializeEnvelope({
+        serializeEnvelope({
           version: '1.2',
           header: { id: '1' },
           body: inform,

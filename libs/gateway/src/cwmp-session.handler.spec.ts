@@ -1,3 +1,5 @@
+import { serializeEnvelope } from '@acs/cwmp';
+import { expectEventually } from '@acs/testing';
 import { TOPICS, encodeInboxEntry, type InboxEntry } from '@acs/events';
 import { CwmpSessionHandler } from './cwmp-session.handler';
 import { ManualClock, startTestGateway, type TestGateway } from './testing/gateway.harness';
@@ -113,7 +115,7 @@ describe(CwmpSessionHandler.name, () => {
 
     it('negotiates the version with UseCWMPVersion (CWMP 1.4)', async () => {
       const cpe = gw.cpe('P7', { version: '1.4' });
-      const body = (await import('@acs/cwmp')).serializeEnvelope({
+      const body = serializeEnvelope({
         version: '1.4',
         header: { id: '1', supportedCwmpVersions: ['1.0', '1.2', '1.4'] },
         body: cpe.informMessage(['1 BOOT']),
@@ -261,7 +263,6 @@ describe(CwmpSessionHandler.name, () => {
 });
 
 async function expectSessionEnded(gw: TestGateway, reason: string): Promise<void> {
-  const { expectEventually } = await import('@acs/testing');
   await expectEventually(() =>
     expect(gw.bus.on(TOPICS.sessions).at(-1)).toMatchObject({ kind: 'ended', reason }),
   );

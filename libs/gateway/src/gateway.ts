@@ -61,6 +61,10 @@ export class Gateway {
     this.server = new GatewayHttpServer(deps.config, this.handler, this.logger, deps.tls);
   }
 
+  get secure(): boolean {
+    return this.server.secure;
+  }
+
   /** Creates the topics (idempotent) and starts listening. */
   async start(port?: number, host?: string): Promise<AddressInfo> {
     await this.deps.bus.ensureTopics(
@@ -73,7 +77,7 @@ export class Gateway {
    * Graceful shutdown: refuse new sessions (503 + Retry-After), let open sessions finish up to the
    * drain timeout, then close the listener and every connection.
    */
-  async shutdown(drainTimeoutMs = this.deps.config.drainTimeoutMs): Promise<void> {
+  async shutdown(drainTimeoutMs = this.deps.config.drainTimeoutMs, graceMs = 2_000): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), drainTimeoutMs);
@@ -88,7 +92,7 @@ export class Gateway {
     // Requests in flight (of sessions other pods track) get a moment to finish, then connections go.
     const closing = this.server.close();
     const grace = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, 2_000);
+      timer = setTimeout(resolve, graceMs);
     });
     await Promise.race([closing, grace]);
     clearTimeout(timer);

@@ -1,0 +1,83 @@
+import { readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { pino, type Logger } from 'pino';
+import { KafkaEventBus } from '@acs/bus';
+import { RedisSessionRegistry } from '@acs/sessions';
+import { MongoDocumentStore } from '@acs/store';
+import { Gateway, StoreCredentialsRepository } from '@acs/gateway';
+import type { CwmpGatewayAppConfig } from './cwmp-gateway.config';
+
+/**
+ * The gateway on its real adapters: Kafka, Redis, MongoDB. Nest drives the lifecycle: listen on
+ * bootstrap, drain on SIGTERM (beforeApplicationShutdown), then close the adapters. The method
+ * names are Nest's lifecycle hooks (the interfaces are not imported: @nestjs/* 12 is ESM-only and
+ * this CommonJS code loads it with a dynamic import, see cwmp-gateway.module.ts).
+ */
+export class GatewayRuntime {
+  address: AddressInfo | undefined;
+
+  private constructor(
+    readonly gateway: Gateway,
+    private readonly adapters: {
+      bus: KafkaEventBus;
+      registry: RedisSessionRegistry;
+      store: MongoDocumentStore;
+    },
+    private readonly logger: Logger,
+  ) {}
+
+  static async create(config: CwmpGatewayAppConfig): Promise<GatewayRuntime> {
+    const logger = pino({ name: 'cwmp-gateway', level: config.deployment.ACS_LOG_LEVEL });
+    const { infra, deployment } = config;
+    const bus = new KafkaEventBus({
+      brokers: infra.KAFKA_BROKERS,
+      clientId: infra.KAFKA_CLIENT_ID,
+      prefix: deployment.ACS_TOPIC_PREFIX,
+      defaultPartitions: deployment.ACS_TOPIC_PARTITIONS,
+    });
+    const registry = new RedisSessionRegistry({
+      url: infra.REDIS_URL,
+      keyPrefix: deployment.ACS_REDIS_PREFIX,
+    });
+    const store = await MongoDocumentStore.connect({
+      uri: infra.MONGODB_URI,
+      database: deployment.ACS_MONGODB_DATABASE,
+    });
+    const tls = config.gateway.tls;
+    const gateway = new Gateway({
+      config: config.gateway,
+      bus,
+      registry,
+      credentials: await StoreCredentialsRepository.open(store),
+      logger,
+      topicPartitions: deployment.ACS_TOPIC_PARTITIONS,
+      ...(tls === undefined
+        ? {}
+        : { tls: { cert: await readFile(tls.certFile), key: await readFile(tls.keyFile) } }),
+    });
+    return new GatewayRuntime(gateway, { bus, registry, store }, logger);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const c = this.gateway;
+    this.address = await c.start();
+    const scheme = this.gateway.secure ? 'https' : 'http';
+    this.logger.info(
+      { address: this.address },
+      `CWMP gateway listening on ${scheme}://${this.address.address}:${this.address.port}/`,
+    );
+  }
+
+  async beforeApplicationShutdown(signal?: string): Promise<void> {
+    this.logger.info({ signal }, 'draining sessions');
+    await this.gateway.shutdown();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([
+      this.adapters.bus.close(),
+      this.adapters.registry.close(),
+      this.adapters.store.close(),
+    ]);
+  }
+}
