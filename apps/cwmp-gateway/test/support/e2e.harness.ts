@@ -80,9 +80,9 @@ export class FakeProvisioning {
     iso: Isolation,
     private readonly plan: (event: CwmpEvent) => InboxEntry[],
   ) {
-    const env = infraEnv();
+    const infra = loadInfraConfig();
     this.bus = new KafkaEventBus({
-      brokers: (env['KAFKA_BROKERS'] ?? '127.0.0.1:19092').split(','),
+      brokers: infra.KAFKA_BROKERS,
       clientId: 'fake-provisioning',
       prefix: iso.topicPrefix,
       defaultPartitions: 3,
