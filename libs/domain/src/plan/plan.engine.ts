@@ -305,8 +305,16 @@ class PlanBuilder {
   readRpcs(map: Map<string, PlanItem[]>, kind: 'read' | 'readAttributes'): PlannedRpc[] {
     const single: string[] = [];
     const batch: string[] = [];
-    for (const name of [...map.keys()].sort())
+    const objects = new Set([...map.keys()].filter((n) => n.endsWith('.')));
+    for (const name of [...map.keys()].sort()) {
+      // A name inside a requested object path comes back with that object's subtree anyway.
+      const cover = objects.size === 0 ? undefined : coveringObject(name, objects);
+      if (cover !== undefined) {
+        map.get(cover)?.push(...(map.get(name) ?? []));
+        continue;
+      }
       (this.isolated.has(name) ? single : batch).push(name);
+    }
     const groups = [...this.chunks(batch), ...single.map((n) => [n])];
     return groups.map((names) => ({
       request:
@@ -346,6 +354,14 @@ class PlanBuilder {
       items: g.map((s) => s.item),
     }));
   }
+}
+
+function coveringObject(name: string, objects: ReadonlySet<string>): string | undefined {
+  for (let i = name.indexOf('.'); i >= 0 && i < name.length - 1; i = name.indexOf('.', i + 1)) {
+    const prefix = name.slice(0, i + 1);
+    if (prefix !== name && objects.has(prefix)) return prefix;
+  }
+  return undefined;
 }
 
 function actionRpcs(b: PlanBuilder, actions: readonly DesiredAction[]): PlannedRpc[] {
