@@ -45,6 +45,7 @@ const DECODERS: Record<string, Unzip | null> = {
 export class GatewayHttpServer {
   private readonly server: Server;
   private readonly tls: boolean;
+  private inFlight = 0;
 
   constructor(
     private readonly config: GatewayConfig,
@@ -53,6 +54,8 @@ export class GatewayHttpServer {
     tls?: TlsMaterial,
   ) {
     const listener = (req: IncomingMessage, res: ServerResponse): void => {
+      this.inFlight++;
+      res.once('close', () => this.inFlight--);
       this.serve(req, res).catch((e: unknown) => {
         this.logger.error({ err: e }, 'unhandled error in request');
         if (!res.headersSent) send(res, { status: 500, headers: {}, body: 'internal error\n' });
@@ -76,6 +79,11 @@ export class GatewayHttpServer {
 
   get secure(): boolean {
     return this.tls;
+  }
+
+  /** Requests being handled right now (a gauge for metrics and tests). */
+  get requestsInFlight(): number {
+    return this.inFlight;
   }
 
   async listen(port = this.config.port, host = this.config.bind): Promise<AddressInfo> {

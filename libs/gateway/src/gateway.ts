@@ -65,6 +65,10 @@ export class Gateway {
     return this.server.secure;
   }
 
+  get requestsInFlight(): number {
+    return this.server.requestsInFlight;
+  }
+
   /** Creates the topics (idempotent) and starts listening. */
   async start(port?: number, host?: string): Promise<AddressInfo> {
     await this.deps.bus.ensureTopics(
