@@ -1,4 +1,3 @@
-import http from 'node:http';
 import {
   buildBasicAuthorization,
   buildDigestAuthorization,
@@ -8,21 +7,20 @@ import {
 import { CpeSimError, CpeSimErrorCode } from './cpe-sim.error';
 import type { SessionTransport, TransportResponse } from './cpe.session';
 import type { SimulatedCpe } from './simulated-cpe';
-
-const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+import { Http1Connection } from './http1.connection';
 
 export interface HttpTransportOptions {
   readonly timeoutMs: number;
 }
 
 /**
- * One session over node:http: a keep-alive Agent with a single socket (the session stays on one
- * TCP connection, TR-069 3.4.1), the session's cookies (3.4.3: sent back on every request), and
+ * One session over one keep-alive HTTP/1.1 connection (Http1Connection; the session stays on one
+ * TCP connection where the ACS allows, TR-069 3.4.1), the session's cookies (3.4.3: sent back on every request), and
  * client authentication — pre-emptive Basic if the group says so, else answering the ACS's
  * Digest or Basic challenge and reusing a Digest challenge with a growing nonce count.
  */
 export class HttpSessionTransport implements SessionTransport {
-  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  private readonly connection: Http1Connection;
   private readonly cookies = new Map<string, string>();
   private digest: DigestChallenge | undefined;
   private nc = 0;
@@ -37,6 +35,7 @@ export class HttpSessionTransport implements SessionTransport {
       cpe.model.rawRead(`${cpe.model.root}ManagementServer.URL`) ?? cpe.group.acsUrl,
     );
     this.basic = cpe.group.preemptiveBasic;
+    this.connection = new Http1Connection(this.url, options.timeoutMs);
   }
 
   async post(body: string): Promise<TransportResponse> {
@@ -59,7 +58,7 @@ export class HttpSessionTransport implements SessionTransport {
   }
 
   close(): void {
-    this.agent.destroy();
+    this.connection.close();
   }
 
   private authorization(): string | undefined {
@@ -78,48 +77,25 @@ export class HttpSessionTransport implements SessionTransport {
     return undefined;
   }
 
-  private once(body: string): Promise<TransportResponse & { challenge?: string }> {
-    const headers: http.OutgoingHttpHeaders = {
-      'content-type': 'text/xml; charset="utf-8"',
-      'content-length': Buffer.byteLength(body),
-    };
-    // TR-069 3.4.1: SOAPAction header on every POST carrying a request (empty for responses is fine).
-    if (body !== '') headers['soapaction'] = '';
+  private async once(body: string): Promise<TransportResponse & { challenge?: string }> {
+    const headers: Record<string, string> = { 'Content-Type': 'text/xml; charset="utf-8"' };
+    // TR-069 3.4.1: SOAPAction on POSTs that carry a SOAP request or response.
+    if (body !== '') headers['SOAPAction'] = '';
     const auth = this.authorization();
-    if (auth !== undefined) headers['authorization'] = auth;
+    if (auth !== undefined) headers['Authorization'] = auth;
     if (this.cookies.size > 0)
-      headers['cookie'] = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    return new Promise((resolve, reject) => {
-      const req = http.request(
-        this.url,
-        { method: 'POST', agent: this.agent, headers, timeout: this.options.timeoutMs },
-        (res) => {
-          for (const c of res.headers['set-cookie'] ?? []) {
-            const pair = c.split(';', 1)[0] ?? '';
-            const eq = pair.indexOf('=');
-            if (eq > 0) this.cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
-          }
-          const chunks: Buffer[] = [];
-          let size = 0;
-          res.on('data', (c: Buffer) => {
-            size += c.length;
-            if (size > MAX_RESPONSE_BYTES) req.destroy(new Error('ACS response too large'));
-            else chunks.push(c);
-          });
-          res.on('end', () => {
-            const challenge = res.headers['www-authenticate'];
-            resolve({
-              status: res.statusCode ?? 0,
-              body: Buffer.concat(chunks).toString('utf8'),
-              ...(typeof challenge === 'string' ? { challenge } : {}),
-            });
-          });
-          res.on('error', (e) => reject(new CpeSimError(CpeSimErrorCode.Transport, e.message)));
-        },
-      );
-      req.on('timeout', () => req.destroy(new Error('ACS did not answer in time')));
-      req.on('error', (e) => reject(new CpeSimError(CpeSimErrorCode.Transport, e.message)));
-      req.end(body);
-    });
+      headers['Cookie'] = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const res = await this.connection.request('POST', headers, body);
+    for (const c of res.setCookies) {
+      const pair = c.split(';', 1)[0] ?? '';
+      const eq = pair.indexOf('=');
+      if (eq > 0) this.cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
+    }
+    const challenge = res.headers.get('www-authenticate');
+    return {
+      status: res.status,
+      body: res.body.toString('utf8'),
+      ...(challenge === undefined ? {} : { challenge }),
+    };
   }
 }
