@@ -62,6 +62,14 @@ describe(redactAttributes.name, () => {
     });
   });
 
+  it('drops a Digest response whatever its case', () => {
+    expect(
+      redactAttributes({
+        'acs.note': 'DIGEST USERNAME="cpe", RESPONSE="0123456789ABCDEF0123456789ABCDEF"',
+      }),
+    ).toEqual({});
+  });
+
   it('redacts credential keys inside map values', () => {
     expect(redactAttributes({ 'acs.params': { username: 'u', password: 'p' } })).toEqual({
       'acs.params': { username: 'u' },

@@ -57,18 +57,32 @@ export const RPC_SYSTEM = { cwmp: 'cwmp', grpc: 'grpc' } as const;
 const CREDENTIAL_KEY =
   /passw(or)?d|passphrase|secret|token|credential|authori[sz]ation|cookie|psk|(api|private|pre[-_.]?shared|wep)[-_.]?key/i;
 // Values that carry a credential whatever their key: HTTP auth headers, Digest responses.
-const CREDENTIAL_VALUE = /^\s*(basic|digest|bearer|negotiate)\s+\S|\bresponse="[0-9a-f]{32,}"/i;
+const AUTH_SCHEME = /^\s*(basic|digest|bearer|negotiate)\s+\S/i;
+const DIGEST_RESPONSE = /\bresponse="[0-9a-f]{32,}"/i;
 // userinfo in a URL: scheme://user[:password]@host
 const URL_USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i;
 
+// Attribute keys come from a small fixed set, and this runs for every attribute of every span
+// (bench/telemetry.bench.ts): remember the verdicts, up to a bound so odd keys cannot grow it.
+const keyVerdicts = new Map<string, boolean>();
+const MAX_CACHED_KEYS = 2048;
+
 /** True for an attribute name that names a credential (password, secret, token, key…). */
 export function isCredentialKey(key: string): boolean {
-  return CREDENTIAL_KEY.test(key);
+  const cached = keyVerdicts.get(key);
+  if (cached !== undefined) return cached;
+  const verdict = CREDENTIAL_KEY.test(key);
+  if (keyVerdicts.size < MAX_CACHED_KEYS) keyVerdicts.set(key, verdict);
+  return verdict;
 }
 
 function safeString(value: string): string | undefined {
-  if (CREDENTIAL_VALUE.test(value)) return undefined;
-  return URL_USERINFO.test(value) ? value.replace(URL_USERINFO, '$1') : value;
+  // Cheap substring checks first: almost no value is a credential.
+  if (AUTH_SCHEME.test(value)) return undefined;
+  if (value.length >= 43 && DIGEST_RESPONSE.test(value)) return undefined;
+  return value.includes('@') && URL_USERINFO.test(value)
+    ? value.replace(URL_USERINFO, '$1')
+    : value;
 }
 
 // Attribute values are `unknown` in API 1.10 (AnyValue); strings inside arrays and maps are checked

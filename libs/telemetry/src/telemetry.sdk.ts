@@ -131,7 +131,17 @@ function spanProcessors(o: TelemetryOptions): SpanProcessor[] {
     processors.push(new SimpleSpanProcessor({ exporter: o.spanExporter }));
   if (o.otlpEndpoint !== undefined) {
     const url = `${o.otlpEndpoint.replace(/\/+$/, '')}/v1/traces`;
-    processors.push(new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url }) }));
+    // The defaults (queue 2048, batch 512, every 5 s) drop spans above ~20k spans/s per process
+    // (bench/telemetry.bench.ts); a gateway pod in a boot storm produces more. Bigger, more
+    // frequent batches keep up; the queue bounds memory (~8192 spans) if the collector is down.
+    processors.push(
+      new BatchSpanProcessor({
+        exporter: new OTLPTraceExporter({ url }),
+        maxQueueSize: 8192,
+        maxExportBatchSize: 2048,
+        scheduledDelayMillis: 500,
+      }),
+    );
   }
   return processors;
 }
