@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CRON_PATTERN } from './schedule';
+import { CRON_PATTERN, parseCron } from './schedule';
 import { unknownTemplateVariables } from './template.expand';
 
 // Profiles declare desired state (issue 5, point 3). Validated with zod; every error names the
@@ -118,7 +118,17 @@ const trigger = z.union([
   z.strictObject({ events: z.array(z.string().min(1).max(64)).min(1) }),
   z.strictObject({ every: seconds }),
   z.strictObject({
-    cron: z.string().regex(CRON_PATTERN, 'not a 5-field cron expression'),
+    cron: z
+      .string()
+      .regex(CRON_PATTERN, 'not a 5-field cron expression')
+      .superRefine((expr, ctx) => {
+        if (!CRON_PATTERN.test(expr)) return;
+        try {
+          parseCron(expr);
+        } catch (e) {
+          ctx.addIssue({ code: 'custom', message: (e as Error).message });
+        }
+      }),
     /** How long after the tick a session may still run the action. */
     window: seconds.default(3600),
   }),
