@@ -41,3 +41,15 @@ export {
 } from './transfer.runner';
 export { CpeFleet, type FleetOptions, type TransportFactory } from './cpe.fleet';
 export { FleetStats } from './fleet.stats';
+export {
+  ConnectionRequestServer,
+  type ConnectionRequestServerOptions,
+} from './connection-request.server';
+export {
+  UdpConnectionRequestListener,
+  parseUdpConnectionRequest,
+  udpSignature,
+  type UdpConnectionRequest,
+  type UdpParse,
+  type UdpVerdict,
+} from './udp-connection-request';
