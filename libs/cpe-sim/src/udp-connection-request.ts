@@ -1,6 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import dgram from 'node:dgram';
-import type { AddressInfo } from 'node:net';
 import type { CpeFleet } from './cpe.fleet';
 import type { SimulatedCpe } from './simulated-cpe';
 
@@ -85,7 +84,7 @@ export class UdpConnectionRequestListener {
     socket.on('error', () => undefined);
     this.socket = socket;
     await new Promise<void>((resolve) => socket.bind(port, host, resolve));
-    return (socket.address() as AddressInfo).port;
+    return (socket.address()).port;
   }
 
   close(): void {
