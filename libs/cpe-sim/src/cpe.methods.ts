@@ -180,22 +180,28 @@ export function handleCpeMethod(cpe: SimulatedCpe, msg: CwmpMessage): CwmpMessag
     case 'GetQueuedTransfers':
       return {
         type: 'GetQueuedTransfersResponse',
-        transferList: (cpe.transfers ?? []).map((t) => ({
-          commandKey: t.commandKey,
-          state: t.state,
-        })),
+        // cwmp-1-1.xsd types AllQueuedTransferStruct/FileType as a download file type only.
+        transferList: (cpe.transfers ?? [])
+          .filter((t) => t.isDownload || cpe.group.cwmpVersion >= '1.2')
+          .map((t) => ({
+            commandKey: t.commandKey,
+            state: t.state,
+          })),
       };
     case 'GetAllQueuedTransfers':
       return {
         type: 'GetAllQueuedTransfersResponse',
-        transferList: (cpe.transfers ?? []).map((t) => ({
-          commandKey: t.commandKey,
-          state: t.state,
-          isDownload: t.isDownload,
-          fileType: t.fileType,
-          fileSize: t.fileSize,
-          targetFileName: '',
-        })),
+        // cwmp-1-1.xsd types AllQueuedTransferStruct/FileType as a download file type only.
+        transferList: (cpe.transfers ?? [])
+          .filter((t) => t.isDownload || cpe.group.cwmpVersion >= '1.2')
+          .map((t) => ({
+            commandKey: t.commandKey,
+            state: t.state,
+            isDownload: t.isDownload,
+            fileType: t.fileType,
+            fileSize: t.fileSize,
+            targetFileName: '',
+          })),
       };
     case 'ScheduleInform':
       // TR-069 A.4.1.5: DelaySeconds must be > 0.

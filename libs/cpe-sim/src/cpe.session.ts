@@ -105,9 +105,8 @@ export async function runSession(
     if (use !== undefined && (CWMP_VERSIONS as readonly string[]).includes(use)) {
       version = use as CwmpVersion;
       namespace = namespaceOfVersion(version);
-    } else if (ir.namespace !== namespace) {
-      namespace = ir.namespace;
     }
+    // Without UseCWMPVersion the CPE keeps its own namespace (TR-069 A.3.1.4).
     cpe.acknowledge(inform.event, inform.parameterList);
     cpe.retryCount = 0;
 

@@ -84,7 +84,7 @@ export class UdpConnectionRequestListener {
     socket.on('error', () => undefined);
     this.socket = socket;
     await new Promise<void>((resolve) => socket.bind(port, host, resolve));
-    return (socket.address()).port;
+    return socket.address().port;
   }
 
   close(): void {

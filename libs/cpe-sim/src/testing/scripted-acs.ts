@@ -51,16 +51,20 @@ export class ScriptedAcs {
   transport = (cpe: SimulatedCpe): SessionTransport => {
     const session = ++this.sessions;
     let id = 0;
+    // Answer in the namespace the CPE used (as an ACS does without CWMP 1.4 negotiation).
+    let version: CwmpVersion = this.version;
     const reply = (body: CwmpMessage): TransportResponse => ({
       status: 200,
-      body: serializeEnvelope({ version: this.version, header: { id: `acs-${++id}` }, body }),
+      body: serializeEnvelope({ version, header: { id: `acs-${++id}` }, body }),
     });
     return {
       post: async (xml: string): Promise<TransportResponse> => {
         if (this.down) throw new Error('connect ECONNREFUSED 127.0.0.1');
         let message: CwmpMessage | undefined;
         try {
-          message = xml === '' ? undefined : parseEnvelope(xml).body;
+          const env = xml === '' ? undefined : parseEnvelope(xml);
+          message = env?.body;
+          if (env !== undefined && env.body.type === 'Inform') version = env.version;
         } catch {
           message = undefined;
         }
