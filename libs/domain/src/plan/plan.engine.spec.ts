@@ -287,11 +287,13 @@ const rows2: Row[] = [
     rpcs: [`GPN ${PM} true`],
   },
   {
-    name: 'reads the key parameters of instances whose keys are unknown',
+    name: 'reads the keys and desired children of instances whose keys are unknown, in one batch',
     nodes: { [PM]: 'table', [`${PM}1.`]: 'object', [`${PM}2.`]: 'object' },
     profiles: [{ objects: [portMapping()] }],
     phase: 'read',
-    rpcs: [`GPV ${PM}1.ExternalPort,${PM}2.ExternalPort`],
+    rpcs: [
+      `GPV ${PM}1.Enable,${PM}1.ExternalPort,${PM}1.InternalPort,${PM}2.Enable,${PM}2.ExternalPort,${PM}2.InternalPort`,
+    ],
   },
   {
     name: 'does nothing for an instance that matches its key and values',
@@ -442,7 +444,7 @@ const rows2: Row[] = [
     rpcs: [`Add ${PM98}`],
   },
   {
-    name: 'TR-098: sets a new instance as xsd:string when neither device nor model knows the type',
+    name: 'TR-098: reads a new instance parameter whose type neither device nor model knows',
     root: 'InternetGatewayDevice.',
     profiles: [
       {
@@ -459,6 +461,30 @@ const rows2: Row[] = [
       nodes: {
         ...st.nodes,
         [`${PM98}1.`]: { kind: 'object', instance: true, createdFor: d.objects[0]?.id ?? '' },
+      },
+    }),
+    phase: 'read',
+    rpcs: [`GPV ${PM98}1.ExternalPort`],
+  },
+  {
+    name: 'TR-098: sets a new instance with the type the device reported, else the declared one',
+    root: 'InternetGatewayDevice.',
+    profiles: [
+      {
+        objects: [
+          {
+            path: PM98,
+            key: { ExternalPort: 8080 },
+            parameters: { InternalPort: { value: 80, type: 'unsignedInt' } },
+          },
+        ],
+      },
+    ],
+    patch: (st, d) => ({
+      nodes: {
+        ...st.nodes,
+        [`${PM98}1.`]: { kind: 'object', instance: true, createdFor: d.objects[0]?.id ?? '' },
+        [`${PM98}1.ExternalPort`]: { kind: 'parameter', value: s('0'), valueReadAt: NOW },
       },
     }),
     phase: 'write',

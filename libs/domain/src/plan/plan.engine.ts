@@ -102,6 +102,10 @@ class PlanBuilder {
       (node.valueReadAt ?? -Infinity) < this.view.horizon(path);
     if ((current === undefined || stale) && !w.blind) return this.read(path, source);
     const t = typeFor(this.state, path);
+    // On a fresh instance, a parameter nobody knows the type of (not declared, not in the data
+    // model) is read first: guessing xsd:string gets 9006 from devices that check types.
+    if (current === undefined && w.desired.type === undefined && t.from === 'default')
+      return this.read(path, source);
     const value = toCwmpValue(w.desired.value, w.desired.type ?? t.type, t.xsiType);
     if (value === undefined) return this.skip(path, source, 'invalidValue');
     if (current !== undefined && sameValue(current, value)) return;
@@ -196,7 +200,18 @@ class PlanBuilder {
       }
       if (all) matches.push(n);
     }
-    if (pending) return; // match once every instance's key is known, or a duplicate could be added
+    if (pending) {
+      // Match once every instance's key is known, or a duplicate could be added. The desired
+      // children of instances are read in the same step, saving a round trip once one matches.
+      for (const n of instances)
+        for (const rel of Object.keys(o.values)) {
+          const p = `${table}${n}.${rel}`;
+          const node = this.view.node(p);
+          if ((node?.kind !== 'parameter' || node.value === undefined) && !this.view.missing(p))
+            this.read(p, source);
+        }
+      return;
+    }
     if (!o.present) {
       for (const n of matches) this.deleteInstance(o, n, useAlias);
       return;
