@@ -35,20 +35,24 @@ function tracer() {
   return trace.getTracer(INSTRUMENTATION_SCOPE);
 }
 
-/** Starts a span (not made active; end it yourself). */
+/**
+ * Starts a span (not made active; end it yourself). Attributes are set after the sampling decision
+ * and only on recording spans: an unsampled span (OTEL_TRACES_SAMPLER_RATIO < 1) skips redaction
+ * and attribute copying. Samplers therefore see no attributes; ours (parent-based ratio) use none.
+ */
 export function startSpan(name: string, options: StartSpanOptions = {}): Span {
-  return tracer().startSpan(
+  const span = tracer().startSpan(
     name,
     {
       ...(options.kind === undefined ? {} : { kind: options.kind }),
-      ...(options.attributes === undefined
-        ? {}
-        : { attributes: redactAttributes(options.attributes) }),
       ...(options.links === undefined ? {} : { links: [...options.links] }),
       ...(options.root === true ? { root: true } : {}),
     },
     options.parent ?? context.active(),
   );
+  if (options.attributes !== undefined && span.isRecording())
+    span.setAttributes(redactAttributes(options.attributes));
+  return span;
 }
 
 /**
