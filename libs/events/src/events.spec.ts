@@ -34,6 +34,12 @@ describe('event codec', () => {
     expect(back).toEqual({ a: -5n, b: new Uint8Array([7, 8]), c: [1n] });
   });
 
+  it('writes a Buffer as bytes too, not as its toJSON shape', () => {
+    expect(decodeJson(encodeJson({ b: Buffer.from([1, 2, 3]) }))).toEqual({
+      b: new Uint8Array([1, 2, 3]),
+    });
+  });
+
   it('round-trips an Inform event and validates its schema', () => {
     const event: InformEventV1 = {
       schema: 'cwmp.inform.v1',

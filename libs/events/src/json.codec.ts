@@ -8,7 +8,17 @@ const BYTES = '$bytes';
 
 /** JSON with bigint → `{"$bigint":"123"}` and bytes → `{"$bytes":"<base64>"}`, both lossless. */
 export function encodeJson(value: unknown): string {
-  return JSON.stringify(toJsonSafe(value));
+  // A replacer rather than a converted copy: JSON.stringify walks the tree natively once.
+  return JSON.stringify(value, replacer);
+}
+
+function replacer(this: unknown, key: string, value: unknown): unknown {
+  if (typeof value === 'bigint') return { [BIGINT]: value.toString() };
+  // Buffer.toJSON already ran on `value`: look at the holder's own property instead.
+  const raw = (this as Record<string, unknown>)[key];
+  if (raw instanceof Uint8Array)
+    return { [BYTES]: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64') };
+  return value;
 }
 
 /** Inverse of {@link encodeJson}. @throws EventsError InvalidEvent when the text is not JSON. */
@@ -21,18 +31,6 @@ export function decodeJson(text: string | Buffer | Uint8Array): unknown {
     throw new EventsError(EventsErrorCode.InvalidEvent, `not JSON: ${(e as Error).message}`);
   }
   return fromJsonSafe(parsed);
-}
-
-function toJsonSafe(v: unknown): unknown {
-  if (typeof v === 'bigint') return { [BIGINT]: v.toString() };
-  if (v instanceof Uint8Array) return { [BYTES]: Buffer.from(v).toString('base64') };
-  if (Array.isArray(v)) return v.map(toJsonSafe);
-  if (v !== null && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = toJsonSafe(x);
-    return out;
-  }
-  return v;
 }
 
 function fromJsonSafe(v: unknown): unknown {

@@ -28,9 +28,21 @@ export interface RandomSource {
   bytes(n: number): Buffer;
 }
 
+/** CSPRNG bytes, drawn from a pooled 4 KiB block: one syscall per ~100 sessions, not two per session. */
 export class CryptoRandom implements RandomSource {
+  private pool = Buffer.alloc(0);
+  private offset = 0;
+
   bytes(n: number): Buffer {
-    return randomBytes(n);
+    if (n > 1024) return randomBytes(n);
+    if (this.offset + n > this.pool.length) {
+      this.pool = randomBytes(4096);
+      this.offset = 0;
+    }
+    // A copy: callers may keep the bytes, and the pool must never hand out the same bytes twice.
+    const out = Buffer.from(this.pool.subarray(this.offset, this.offset + n));
+    this.offset += n;
+    return out;
   }
 }
 

@@ -1,0 +1,213 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InMemoryEventBus, KafkaEventBus, type EventBus } from '@acs/bus';
+import { loadInfraConfig } from '@acs/config';
+import { serializeEnvelope } from '@acs/cwmp';
+import { ALL_CWMP_TOPICS } from '@acs/events';
+import { Gateway, StoreCredentialsRepository, loadGatewayConfig } from '@acs/gateway';
+import { InMemorySessionRegistry, RedisSessionRegistry, type SessionRegistry } from '@acs/sessions';
+import { MongoDocumentStore, SqliteDocumentStore, type DocumentStore } from '@acs/store';
+import { runCpeLoad, type LoadResult } from './lib/cpe-load';
+
+// `npm run bench:gateway`: periodic-Inform sessions (Inform → InformResponse, empty POST → 204)
+// from N simulated CPEs against (a) the gateway on real Redis + Kafka, (b) the gateway in the
+// all-in-one mode (in-process bus and registry, SQLite store) and (c) a bare node:http server
+// answering the same two requests with canned bytes. Each target runs in its own child process;
+// the load generator runs in this one (the machine has 2 cores: one each). Method and results:
+// docs/benchmarks.md "CWMP gateway".
+
+type Target = 'real' | 'embedded' | 'bare';
+
+const CPES = Number(process.env['BENCH_CPES'] ?? 100);
+const WARMUP_MS = Number(process.env['BENCH_WARMUP_MS'] ?? 1_000);
+const DURATION_MS = Number(process.env['BENCH_DURATION_MS'] ?? 5_000);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+
+const GATEWAY_ENV = {
+  GATEWAY_PORT: '0',
+  GATEWAY_BIND: '127.0.0.1',
+  // No provisioning service exists yet: the documented bare-gateway mode ends the session on the
+  // empty POST. Auth off: the bench measures the session path, not MD5.
+  GATEWAY_PROVISIONING: 'none',
+  GATEWAY_AUTH: 'none',
+  GATEWAY_MAX_SESSIONS: '100000',
+};
+
+async function serve(target: Target): Promise<void> {
+  let close: () => Promise<void>;
+  let port: number;
+  if (target === 'bare') {
+    const informResponse = Buffer.from(
+      serializeEnvelope({
+        version: '1.2',
+        header: { id: '1' },
+        body: { type: 'InformResponse', maxEnvelopes: 1 },
+      }),
+    );
+    const server = createServer({ keepAlive: true }, (req, res) => {
+      let size = 0;
+      req.on('data', (c: Buffer) => (size += c.length));
+      req.on('end', () => {
+        if (size > 0) {
+          res.writeHead(200, {
+            'content-type': 'text/xml; charset="utf-8"',
+            'content-length': String(informResponse.length),
+            'set-cookie': 'acs_session=canned; Path=/; HttpOnly',
+          });
+          res.end(informResponse);
+        } else {
+          res.writeHead(204, { 'content-length': '0' });
+          res.end();
+        }
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    port = (server.address() as AddressInfo).port;
+    close = () => new Promise<void>((r) => server.close(() => r()));
+  } else {
+    let bus: EventBus;
+    let registry: SessionRegistry;
+    let store: DocumentStore;
+    const dir = mkdtempSync(join(tmpdir(), 'acs-bench-'));
+    if (target === 'real') {
+      const infra = loadInfraConfig();
+      const run = `bench-${Date.now().toString(36)}`;
+      bus = new KafkaEventBus({
+        brokers: infra.KAFKA_BROKERS,
+        clientId: 'bench-gateway',
+        prefix: `${run}.`,
+        defaultPartitions: 6,
+      });
+      registry = new RedisSessionRegistry({ url: infra.REDIS_URL, keyPrefix: `${run}:` });
+      store = await MongoDocumentStore.connect({ uri: infra.MONGODB_URI, database: run });
+    } else {
+      const memoryBus = new InMemoryEventBus();
+      // The all-in-one ACS always has its consumers (provisioning) on the bus; without one the
+      // in-process log would only grow. A no-op group stands in for them, so the log is trimmed.
+      await memoryBus.subscribe({
+        groupId: 'bench-consumer',
+        topics: ALL_CWMP_TOPICS,
+        handler: async () => undefined,
+      });
+      bus = memoryBus;
+      registry = new InMemorySessionRegistry();
+      store = SqliteDocumentStore.open({ directory: dir });
+    }
+    const gateway = new Gateway({
+      config: loadGatewayConfig(GATEWAY_ENV),
+      bus,
+      registry,
+      credentials: await StoreCredentialsRepository.open(store),
+      topicPartitions: 6,
+    });
+    port = (await gateway.start()).port;
+    close = async () => {
+      await gateway.shutdown(0, 0);
+      await Promise.allSettled([bus.close(), registry.close(), store.close()]);
+      rmSync(dir, { recursive: true, force: true });
+    };
+  }
+  process.send?.({ port });
+  process.once('SIGTERM', () => {
+    void close().then(() => process.exit(0));
+  });
+}
+
+async function startTarget(target: Target): Promise<{ child: ChildProcess; port: number }> {
+  const child = fork(__filename, ['serve', target], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (m: { port: number }) => resolve(m.port));
+    child.once('exit', (code) => reject(new Error(`${target} target exited with ${code}`)));
+  });
+  return { child, port };
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+async function main(): Promise<void> {
+  console.log(
+    `node ${process.version}; ${CPES} CPEs; ${ROUNDS} rounds x (${WARMUP_MS} ms warm-up + ${DURATION_MS} ms measured) per target, targets interleaved, median reported`,
+  );
+  const labels: Record<Target, string> = {
+    real: '(a) gateway, Redis + Kafka',
+    embedded: '(b) gateway, all-in-one (in-process + SQLite)',
+    bare: '(c) bare node:http, canned bytes',
+  };
+  const order: Target[] = ['bare', 'embedded', 'real'];
+  // All three run for the whole benchmark, so machine load from elsewhere hits them alike;
+  // each round rotates the order.
+  const targets = new Map<Target, { child: ChildProcess; port: number }>();
+  for (const t of order) targets.set(t, await startTarget(t));
+  const runs = new Map<Target, LoadResult[]>(order.map((t) => [t, []]));
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      for (let k = 0; k < order.length; k++) {
+        const t = order[(round + k) % order.length] as Target;
+        const port = targets.get(t)?.port;
+        const r = await runCpeLoad({
+          url: `http://127.0.0.1:${port}/`,
+          cpes: CPES,
+          warmupMs: WARMUP_MS,
+          durationMs: DURATION_MS,
+        });
+        runs.get(t)?.push(r);
+        const errs = r.errors === 0 ? '' : `  errors ${r.errors} (${r.errorSamples.join('; ')})`;
+        console.log(
+          `  round ${round + 1} ${labels[t].padEnd(48)} ${r.sessionsPerSec.toFixed(0).padStart(6)} sessions/s${errs}`,
+        );
+      }
+    }
+  } finally {
+    for (const { child } of targets.values()) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  }
+  const summary = new Map<Target, { rate: number; p50: number; p99: number; errors: number }>();
+  for (const t of order) {
+    const rs = runs.get(t) ?? [];
+    summary.set(t, {
+      rate: median(rs.map((r) => r.sessionsPerSec)),
+      p50: median(rs.map((r) => r.p50Ms)),
+      p99: median(rs.map((r) => r.p99Ms)),
+      errors: rs.reduce((n, r) => n + r.errors, 0),
+    });
+  }
+  console.log('');
+  for (const t of order) {
+    const m = summary.get(t);
+    if (m === undefined) continue;
+    console.log(
+      `${labels[t].padEnd(48)} ${m.rate.toFixed(0).padStart(7)} sessions/s  p50 ${m.p50.toFixed(2).padStart(7)} ms  p99 ${m.p99.toFixed(2).padStart(7)} ms  errors ${m.errors}`,
+    );
+  }
+  const c = summary.get('bare')?.rate ?? NaN;
+  const a = (summary.get('real')?.rate ?? NaN) / c;
+  const b = (summary.get('embedded')?.rate ?? NaN) / c;
+  console.log(
+    `ratio a/c = ${a.toFixed(2)} (target >= 0.25)   ratio b/c = ${b.toFixed(2)} (target >= 0.5)`,
+  );
+}
+
+if (process.argv[2] === 'serve') {
+  serve(process.argv[3] as Target).catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+} else {
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
