@@ -1,6 +1,6 @@
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
-import { scrubAttributesInPlace } from './span.attributes';
+import { redactText, scrubAttributesInPlace } from './span.attributes';
 
 /**
  * Runs first in the SDK's processor chain and removes credential-looking attributes from every
@@ -13,6 +13,13 @@ export class RedactingSpanProcessor implements SpanProcessor {
 
   onEnding(span: Span): void {
     scrubAttributesInPlace(span.attributes);
+    const message = span.status.message;
+    if (message !== undefined) {
+      const safe = redactText(message);
+      // ReadableSpan.status is readonly in the type; the SDK's span object holds it as a field.
+      if (safe !== message)
+        (span as { status: typeof span.status }).status = { ...span.status, message: safe };
+    }
     for (const event of span.events) {
       if (event.attributes !== undefined) scrubAttributesInPlace(event.attributes);
     }

@@ -128,6 +128,21 @@ describe('RedactingSpanProcessor', () => {
     ).not.toMatch(/secret!|dXNlcjpwYXNz|0123456789abcdef/);
   });
 
+  it('strips credentials from error messages and a status set directly', async () => {
+    const failing = withSpan('connreq.send', {}, () => {
+      throw new Error('GET http://cr-user:cr-pass@192.0.2.1:7547/ failed');
+    });
+    await expect(failing).rejects.toThrow('cr-pass');
+    const s = await exported();
+    expect(s.status.message).toBe('GET http://192.0.2.1:7547/ failed');
+    expect(JSON.stringify(s.events)).not.toContain('cr-pass');
+
+    const direct = startSpan('auth');
+    direct.setStatus({ code: 2, message: 'Basic dXNlcjpwYXNz' });
+    direct.end();
+    expect((await exported()).status.message).toBe('[REDACTED]');
+  });
+
   it('redacts attributes given to withSpan before the span sees them', async () => {
     await withSpan(
       'x',

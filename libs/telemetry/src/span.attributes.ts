@@ -61,6 +61,7 @@ const AUTH_SCHEME = /^\s*(basic|digest|bearer|negotiate)\s+\S/i;
 const DIGEST_RESPONSE = /\bresponse="[0-9a-f]{32,}"/i;
 // userinfo in a URL: scheme://user[:password]@host
 const URL_USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i;
+const URL_USERINFO_ANYWHERE = /([a-z][a-z0-9+.-]*:\/\/)[^/?#@\s]*@/gi;
 
 // Attribute keys come from a small fixed set, and this runs for every attribute of every span
 // (bench/telemetry.bench.ts): remember the verdicts, up to a bound so odd keys cannot grow it.
@@ -74,6 +75,16 @@ export function isCredentialKey(key: string): boolean {
   const verdict = CREDENTIAL_KEY.test(key);
   if (keyVerdicts.size < MAX_CACHED_KEYS) keyVerdicts.set(key, verdict);
   return verdict;
+}
+
+/**
+ * Free text (error messages, span status) without credentials: an HTTP credential becomes
+ * `[REDACTED]`, user:password@ is cut out of URLs anywhere in the text.
+ */
+export function redactText(text: string): string {
+  if (AUTH_SCHEME.test(text) || (text.length >= 43 && DIGEST_RESPONSE.test(text)))
+    return '[REDACTED]';
+  return text.includes('@') ? text.replace(URL_USERINFO_ANYWHERE, '$1') : text;
 }
 
 function safeString(value: string): string | undefined {

@@ -9,7 +9,7 @@ import {
   type Link,
   type Span,
 } from '@opentelemetry/api';
-import { ATTR, redactAttributes } from './span.attributes';
+import { ATTR, redactAttributes, redactText } from './span.attributes';
 import { extractFromTraceContext, type TraceContextField } from './trace.propagation';
 
 export { SpanKind, SpanStatusCode, type Attributes, type Context, type Link, type Span };
@@ -88,8 +88,9 @@ export function recordError(span: Span, error: unknown, errorType?: string): voi
   const code = (err as { code?: unknown }).code;
   const type = errorType ?? (typeof code === 'string' ? code : err.name);
   span.setAttribute(ATTR.errorType, type);
-  span.recordException({ name: err.name, message: err.message });
-  span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
+  const message = redactText(err.message);
+  span.recordException({ name: err.name, message });
+  span.setStatus({ code: SpanStatusCode.ERROR, message });
 }
 
 /** A CWMP fault (TR-069 A.5.1) on the span: fault code and string, status ERROR. */

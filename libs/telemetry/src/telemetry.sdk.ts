@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   context,
   createNoopMeter,
+  diag,
   logs,
   metrics,
   propagation,
@@ -80,7 +81,10 @@ export interface TelemetryHandle {
   metricsHandler(req: IncomingMessage, res: ServerResponse): void;
   /** Exports buffered spans now. */
   forceFlush(): Promise<void>;
-  /** Flushes, stops the scrape server and unregisters the SDK from the OTel API. Idempotent. */
+  /**
+   * Flushes (at most ~5 s when the collector is unreachable; lost spans are reported through OTel
+   * diag, never thrown), stops the scrape server, unregisters the SDK from the OTel API. Idempotent.
+   */
   shutdown(): Promise<void>;
 }
 
@@ -136,10 +140,12 @@ function spanProcessors(o: TelemetryOptions): SpanProcessor[] {
     // frequent batches keep up; the queue bounds memory (~8192 spans) if the collector is down.
     processors.push(
       new BatchSpanProcessor({
-        exporter: new OTLPTraceExporter({ url }),
+        // Bounded so shutdown (SIGTERM) finishes inside a pod's grace period if the collector is gone.
+        exporter: new OTLPTraceExporter({ url, timeoutMillis: 5_000 }),
         maxQueueSize: 8192,
         maxExportBatchSize: 2048,
         scheduledDelayMillis: 500,
+        exportTimeoutMillis: 5_000,
       }),
     );
   }
@@ -206,7 +212,11 @@ export async function initTelemetry(options: TelemetryOptions): Promise<Telemetr
     stopped = true;
     try {
       await server?.close();
-      await sdk.shutdown();
+      // Spans that cannot reach the collector within the export timeout are lost; that must not
+      // turn a pod's SIGTERM into a crash, so it is reported through OTel diag, not thrown.
+      await sdk.shutdown().catch((e: unknown) => {
+        diag.warn(`telemetry: final span export failed: ${(e as Error).message}`);
+      });
     } finally {
       trace.disable();
       metrics.disable();
