@@ -246,6 +246,10 @@ export class CwmpSessionHandler {
     step: Exclude<Step, { action: 'start' | 'reject' }>,
   ): Promise<CwmpHttpReply> {
     const cfg = this.d.config;
+    // Without provisioning the empty POST ends the session: releasing the lock is all that is
+    // left, and release only frees it if this session still holds it; one Redis round trip less.
+    if (step.action === 'next-rpc' && cfg.provisioning === 'none')
+      return this.end(record, 'completed');
     if (
       !(await this.d.registry.refreshLock(record.deviceId, record.sessionId, cfg.sessionTimeoutMs))
     ) {
