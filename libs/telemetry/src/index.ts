@@ -10,3 +10,5 @@ export * from './trace.propagation';
 export * from './metrics.registry';
 export type { MetricsAddress } from './metrics.server';
 export * from './logger';
+export * from './event-bus.traced';
+export * from './session-registry.timed';

@@ -1,0 +1,136 @@
+import { performance } from 'node:perf_hooks';
+import type {
+  DeliveredMessage,
+  EventBus,
+  OutgoingMessage,
+  SubscribeOptions,
+  Subscription,
+} from '@acs/bus';
+import type { AcsMetrics, MessagingSystem } from './metrics.registry';
+import { ATTR } from './span.attributes';
+import { SpanKind, withSpan } from './span.helpers';
+import { extractFromHeaders, traceHeaders } from './trace.propagation';
+
+/** Monotonic seconds; injectable so tests do not depend on real time. */
+export type SecondsClock = () => number;
+export const monotonicSeconds: SecondsClock = () => performance.now() / 1000;
+
+function errorType(e: unknown): string {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : e instanceof Error ? e.name : 'unknown';
+}
+
+/**
+ * An EventBus that traces and measures the one it wraps (messaging semconv):
+ * - `publish`: a PRODUCER span `publish <topic>` around the broker ack; every message carries the
+ *   span's `traceparent`/`tracestate` headers (headers the caller set are kept and win);
+ *   `messaging.client.operation.duration` {operation publish, topic, error.type on failure}.
+ * - `subscribe`: each delivery runs its handler inside a CONSUMER span `process <topic>`, child
+ *   of the producer's span from the message headers (so one CWMP session stays one trace), with
+ *   `acs.device.id` = the message key; `messaging.process.duration` {topic, group, error.type}.
+ *   A throwing handler marks the span ERROR and rethrows, so retries and dead-lettering work as
+ *   before.
+ */
+export class TracedEventBus implements EventBus {
+  constructor(
+    private readonly inner: EventBus,
+    private readonly metrics: AcsMetrics,
+    private readonly system: MessagingSystem,
+    private readonly clock: SecondsClock = monotonicSeconds,
+  ) {}
+
+  ensureTopics(topics: readonly { name: string; partitions: number }[]): Promise<void> {
+    return this.inner.ensureTopics(topics);
+  }
+
+  async publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
+    const started = this.clock();
+    let failure: string | undefined;
+    try {
+      await withSpan(
+        `publish ${topic}`,
+        {
+          kind: SpanKind.PRODUCER,
+          attributes: {
+            [ATTR.messagingSystem]: this.system,
+            [ATTR.messagingDestination]: topic,
+            [ATTR.messagingOperationName]: 'publish',
+            [ATTR.messagingOperationType]: 'send',
+            'messaging.batch.message_count': messages.length,
+          },
+        },
+        () => {
+          const trace = traceHeaders();
+          return this.inner.publish(
+            topic,
+            messages.map((m) => ({ ...m, headers: { ...trace, ...m.headers } })),
+          );
+        },
+      );
+    } catch (e) {
+      failure = errorType(e);
+      throw e;
+    } finally {
+      this.metrics.busPublishDuration.record(this.clock() - started, {
+        'messaging.system': this.system,
+        'messaging.operation.name': 'publish',
+        'messaging.destination.name': topic,
+        ...(failure === undefined ? {} : { 'error.type': failure }),
+      });
+    }
+  }
+
+  subscribe(options: SubscribeOptions): Promise<Subscription> {
+    const handler = options.handler;
+    return this.inner.subscribe({
+      ...options,
+      handler: (message: DeliveredMessage) => this.process(options.groupId, message, handler),
+    });
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+
+  private async process(
+    groupId: string,
+    message: DeliveredMessage,
+    handler: SubscribeOptions['handler'],
+  ): Promise<void> {
+    const started = this.clock();
+    let failure: string | undefined;
+    try {
+      // withSpan marks the span ERROR (error.type = the error's code) when the handler throws.
+      await withSpan(
+        `process ${message.topic}`,
+        {
+          kind: SpanKind.CONSUMER,
+          parent: extractFromHeaders(message.headers),
+          attributes: {
+            [ATTR.messagingSystem]: this.system,
+            [ATTR.messagingDestination]: message.topic,
+            [ATTR.messagingOperationName]: 'process',
+            [ATTR.messagingOperationType]: 'process',
+            [ATTR.messagingConsumerGroup]: groupId,
+            'messaging.destination.partition.id': String(message.partition),
+            'messaging.kafka.offset': message.offset,
+            [ATTR.messagingKafkaKey]: message.key,
+            [ATTR.deviceId]: message.key,
+            'acs.bus.attempt': message.attempt,
+          },
+        },
+        () => handler(message),
+      );
+    } catch (e) {
+      failure = errorType(e);
+      throw e;
+    } finally {
+      this.metrics.busProcessDuration.record(this.clock() - started, {
+        'messaging.system': this.system,
+        'messaging.destination.name': message.topic,
+        'messaging.consumer.group.name': groupId,
+        ...(failure === undefined ? {} : { 'error.type': failure }),
+      });
+    }
+  }
+}

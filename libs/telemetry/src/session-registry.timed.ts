@@ -1,0 +1,73 @@
+import type { SessionRegistry } from '@acs/sessions';
+import { monotonicSeconds, type SecondsClock } from './event-bus.traced';
+import type { AcsMetrics, DbSystem } from './metrics.registry';
+
+type Operation = Exclude<keyof SessionRegistry, 'close'>;
+
+/**
+ * A SessionRegistry that records `db.client.operation.duration` {db.system.name, db.operation.name
+ * = the port method, error.type on failure} for every call of the one it wraps. No spans: a CWMP
+ * request makes several registry calls, and spans for each would cost more than they tell
+ * (bench/telemetry.bench.ts); the histogram shows Redis latency per operation. `popInbox` includes
+ * its wait for an entry, so read its latency as "time the gateway waited for provisioning".
+ */
+export class TimedSessionRegistry implements SessionRegistry {
+  constructor(
+    private readonly inner: SessionRegistry,
+    private readonly metrics: AcsMetrics,
+    private readonly system: DbSystem,
+    private readonly clock: SecondsClock = monotonicSeconds,
+  ) {}
+
+  private async timed<T>(operation: Operation, call: () => Promise<T>): Promise<T> {
+    const started = this.clock();
+    let failure: string | undefined;
+    try {
+      return await call();
+    } catch (e) {
+      const code = (e as { code?: unknown } | null)?.code;
+      failure = typeof code === 'string' ? code : e instanceof Error ? e.name : 'unknown';
+      throw e;
+    } finally {
+      this.metrics.dbOperationDuration.record(this.clock() - started, {
+        'db.system.name': this.system,
+        'db.operation.name': operation,
+        ...(failure === undefined ? {} : { 'error.type': failure }),
+      });
+    }
+  }
+
+  acquireLock(key: string, token: string, ttlMs: number): Promise<boolean> {
+    return this.timed('acquireLock', () => this.inner.acquireLock(key, token, ttlMs));
+  }
+  refreshLock(key: string, token: string, ttlMs: number): Promise<boolean> {
+    return this.timed('refreshLock', () => this.inner.refreshLock(key, token, ttlMs));
+  }
+  releaseLock(key: string, token: string): Promise<boolean> {
+    return this.timed('releaseLock', () => this.inner.releaseLock(key, token));
+  }
+  lockHolder(key: string): Promise<string | null> {
+    return this.timed('lockHolder', () => this.inner.lockHolder(key));
+  }
+  putRecord(sessionId: string, record: string, ttlMs: number): Promise<void> {
+    return this.timed('putRecord', () => this.inner.putRecord(sessionId, record, ttlMs));
+  }
+  getRecord(sessionId: string): Promise<string | null> {
+    return this.timed('getRecord', () => this.inner.getRecord(sessionId));
+  }
+  deleteRecord(sessionId: string): Promise<void> {
+    return this.timed('deleteRecord', () => this.inner.deleteRecord(sessionId));
+  }
+  pushInbox(sessionId: string, entries: readonly string[], ttlMs: number): Promise<void> {
+    return this.timed('pushInbox', () => this.inner.pushInbox(sessionId, entries, ttlMs));
+  }
+  popInbox(sessionId: string, timeoutMs: number): Promise<string | null> {
+    return this.timed('popInbox', () => this.inner.popInbox(sessionId, timeoutMs));
+  }
+  clearInbox(sessionId: string): Promise<void> {
+    return this.timed('clearInbox', () => this.inner.clearInbox(sessionId));
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
