@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import {
   ConnectionRequestServer,
+  CpeStunClient,
   CpeFleet,
   DEFAULT_GROUP,
   HttpFileTransferClient,
@@ -75,6 +76,22 @@ async function main(): Promise<void> {
   for (const { group, count } of groups(o, `http://${host}:${crPort}/cr/`)) fleet.add(group, count);
   const udp = new UdpConnectionRequestListener(fleet);
   const udpPort = o['udp-port'] > 0 ? await udp.listen(o['cr-host'], o['udp-port']) : 0;
+  const stunClients: CpeStunClient[] = [];
+  const stun = o['stun-server'];
+  if (stun !== undefined) {
+    const [stunHost = '', stunPort = ''] = stun.split(':');
+    for (const cpe of fleet.devices.slice(0, o['stun-devices'])) {
+      const c = new CpeStunClient(cpe, udp, {
+        server: { host: stunHost, port: Number(stunPort) },
+        bindHost: o['cr-host'],
+        keepAliveMs: 30_000,
+        retransmitMs: 5_000,
+        clock,
+      });
+      await c.start();
+      stunClients.push(c);
+    }
+  }
   const started = Date.now();
   process.stderr.write(
     `cpe-sim: ${fleet.devices.length} devices → ${o['acs-url']}, connection requests on http://${host}:${crPort}/cr/<device id>${udpPort > 0 ? `, udp ${udpPort}` : ''}\n`,
@@ -93,12 +110,17 @@ async function main(): Promise<void> {
   clearInterval(ticker);
   fleet.stop();
   udp.close();
+  for (const c of stunClients) c.stop();
   await cr.close();
   const summary = {
     devices: fleet.devices.length,
     seconds: (Date.now() - started) / 1000,
     sessions: fleet.stats.summary(),
     connectionRequests: { http: { accepted: cr.accepted, refused: cr.refused }, udp: udp.verdicts },
+    stun: {
+      clients: stunClients.length,
+      bound: stunClients.filter((c) => c.state.kind === 'bound').length,
+    },
     rssMb: Math.round(process.memoryUsage().rss / 1024 / 1024),
   };
   const json = JSON.stringify(summary, null, 2);

@@ -38,6 +38,11 @@ export const SIM_OPTIONS = z.object({
   'cr-port': intFromEnv(0, 65_535).default(7548),
   'cr-password': z.string().default('cr-secret'),
   'udp-port': intFromEnv(0, 65_535).default(0),
+  'stun-server': z
+    .string()
+    .regex(/^[^:]+:\d{1,5}$/, 'host:port')
+    .optional(),
+  'stun-devices': intFromEnv(0, 1_000_000).default(0),
   'serial-prefix': z
     .string()
     .regex(/^[A-Za-z0-9]{0,16}$/)
@@ -97,6 +102,9 @@ export const USAGE = `cpe-sim — simulated TR-069 CPEs against an ACS
   --cr-host H --cr-port P  HTTP connection request server (127.0.0.1:7548; 0 = any port)
   --cr-password PW       connection request password; the username is the serial number (cr-secret)
   --udp-port P           UDP connection request listener (Annex G); 0 = off
+  --stun-server H:P      STUN server (TR-111) the first --stun-devices devices keep a binding with;
+                         each such device gets its own UDP socket, which also takes UDP connection requests
+  --stun-devices N       how many devices run a STUN client (0)
   --serial-prefix S      serial numbers are S + 8 digits (SIM)
   --summary-file F       write the JSON summary there too
   --quiet                no progress lines

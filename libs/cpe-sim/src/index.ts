@@ -53,3 +53,4 @@ export {
   type UdpParse,
   type UdpVerdict,
 } from './udp-connection-request';
+export { CpeStunClient, type StunClientOptions, type StunClientState } from './stun.client';

@@ -92,21 +92,27 @@ export class UdpConnectionRequestListener {
     this.socket = undefined;
   }
 
-  /** Handles one datagram (exposed so tests need no socket). */
-  handle(datagram: Buffer): UdpVerdict {
-    const verdict = this.verdict(datagram);
+  /**
+   * Handles one datagram (exposed so tests need no socket). `target` is set when the datagram
+   * arrived on one device's own socket (the one its STUN client keeps bound, TR-069 Annex G).
+   */
+  handle(datagram: Buffer, target?: SimulatedCpe): UdpVerdict {
+    const verdict = this.verdict(datagram, target);
     this.verdicts[verdict]++;
     return verdict;
   }
 
-  private verdict(datagram: Buffer): UdpVerdict {
+  private verdict(datagram: Buffer, target: SimulatedCpe | undefined): UdpVerdict {
     const p = parseUdpConnectionRequest(datagram);
     if (!p.ok) return 'malformed';
     const r = p.request;
-    if (this.byUser === undefined || this.byUser.size !== this.fleet.devices.length)
+    if (
+      target === undefined &&
+      (this.byUser === undefined || this.byUser.size !== this.fleet.devices.length)
+    )
       this.byUser = new Map(this.fleet.devices.map((d) => [d.crUsername, d]));
-    const cpe = this.byUser.get(r.un);
-    if (cpe === undefined) return 'unknownUser';
+    const cpe = target ?? this.byUser?.get(r.un);
+    if (cpe === undefined || r.un !== cpe.crUsername) return 'unknownUser';
     const expected = Buffer.from(udpSignature(r, cpe.crPassword), 'hex');
     if (!timingSafeEqual(expected, Buffer.from(r.sig, 'hex'))) return 'badSignature';
     if (r.id === cpe.lastUdpId || r.ts < cpe.lastUdpTs) return 'replay';
