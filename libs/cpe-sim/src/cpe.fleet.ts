@@ -176,7 +176,10 @@ export class CpeFleet {
           break;
         case 'download':
         case 'upload':
-          clock.setTimer(a.delaySeconds * 1000, () => void this.transfer(cpe, a));
+          clock.setTimer(
+            a.delaySeconds * 1000,
+            () => void this.transfer(cpe, a).catch((e: unknown) => this.transferCrashed(cpe, e)),
+          );
           break;
         case 'scheduleInform':
           clock.setTimer(a.delaySeconds * 1000, () => {
@@ -261,6 +264,15 @@ export class CpeFleet {
       if (cpe.state.kind !== 'session') this.restart(cpe);
       return;
     }
+    if (cpe.state.kind === 'idle') this.request(cpe);
+  }
+
+  /** A bug in a transfer must not kill the process: count it as a failure and go on. */
+  private transferCrashed(cpe: SimulatedCpe, e: unknown): void {
+    this.stats.record(
+      { ok: false, messages: 0, error: `transfer: ${e instanceof Error ? e.message : String(e)}` },
+      0,
+    );
     if (cpe.state.kind === 'idle') this.request(cpe);
   }
 

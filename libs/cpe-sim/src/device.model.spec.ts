@@ -16,6 +16,20 @@ describe(DeviceModel.name, () => {
     expect(m.read('Device.DeviceInfo.SerialNumber')).toEqual(str('S1'));
   });
 
+  it('resolves template paths the same on the fast path (untouched tables) and the slow one', () => {
+    const fast = model();
+    const slow = model();
+    slow.addObject('Device.Users.User.');
+    const paths = [
+      ...fast.template.values.keys(),
+      'Device.WiFi.SSID.1.',
+      'Device.WiFi.SSID.',
+      'Device.',
+    ];
+    for (const p of paths) expect([p, slow.resolve(p)]).toEqual([p, fast.resolve(p)]);
+    expect(fast.resolve('Device.WiFi.SSID.3.')).toBeUndefined();
+  });
+
   describe('GetParameterNames', () => {
     it('lists direct children with NextLevel true', () => {
       const r = model().getNames('Device.WiFi.SSID.', true);

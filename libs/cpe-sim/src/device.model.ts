@@ -63,6 +63,11 @@ export class DeviceModel {
 
   /** The schema node of a concrete path if every instance along it exists, else undefined. */
   resolve(path: string): SchemaNode | undefined {
+    // Fast path: a path of the template's own instances, on a device whose tables are untouched.
+    if (this.tables === undefined) {
+      const known = this.template.concreteNode(path);
+      if (known !== undefined) return known;
+    }
     if (!path.startsWith(this.root) || !isValidPath(path)) return undefined;
     const schemaPath = toSchemaPath(path);
     const node = this.template.node(schemaPath);

@@ -26,6 +26,8 @@ export class DeviceTemplate {
   /** Parameters every Inform carries (TR-069 A.3.3.1, CWMP-NOTES "Forced-inform"). */
   readonly forcedInform: readonly string[];
   private readonly nodes = new Map<string, SchemaNode>();
+  /** Schema node of every concrete path the template instantiates (parameters and objects). */
+  private readonly concrete = new Map<string, SchemaNode>();
   private readonly childLists = new Map<string, string[]>();
 
   constructor(
@@ -39,6 +41,8 @@ export class DeviceTemplate {
     this.root = schema.root;
     for (const node of schema.all()) this.addNode(node);
     for (const node of vendorNodes) this.addNode(node);
+    const rootNode = this.nodes.get(this.root);
+    if (rootNode !== undefined) this.concrete.set(this.root, rootNode);
     this.instantiate(this.root, [], tableSizes, values);
     this.forcedInform = forcedInform.filter((p) => this.values.has(p));
   }
@@ -54,6 +58,10 @@ export class DeviceTemplate {
 
   node(schemaPath: string): SchemaNode | undefined {
     return this.nodes.get(schemaPath);
+  }
+
+  concreteNode(path: string): SchemaNode | undefined {
+    return this.concrete.get(path);
   }
 
   children(schemaPath: string): readonly string[] {
@@ -97,6 +105,7 @@ export class DeviceTemplate {
         const concrete = instantiatePath(child, numbers);
         const rel = child.slice(this.root.length);
         this.values.set(concrete, values[rel] ?? this.defaultValue(node));
+        this.concrete.set(concrete, node);
         continue;
       }
       if (node.path.endsWith('.{i}.')) {
@@ -104,8 +113,12 @@ export class DeviceTemplate {
         const n = tableSizes[child.slice(this.root.length)] ?? 0;
         const list = Array.from({ length: n }, (_, k) => k + 1);
         this.instances.set(table, list);
-        for (const i of list) this.instantiate(child, [...numbers, i], tableSizes, values);
+        for (const i of list) {
+          this.concrete.set(`${table}${i}.`, node);
+          this.instantiate(child, [...numbers, i], tableSizes, values);
+        }
       } else {
+        this.concrete.set(instantiatePath(child, numbers), node);
         this.instantiate(child, numbers, tableSizes, values);
       }
     }
