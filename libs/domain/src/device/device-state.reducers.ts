@@ -191,6 +191,14 @@ export function applyGetParameterValuesResponse(
   for (const name of request.parameterNames) {
     if (!name.endsWith('.')) continue;
     clearAbsent(absent, name);
+    const prev = nodes[name];
+    const obj = prev?.kind === 'object' ? prev : undefined;
+    nodes[name] = {
+      ...obj,
+      kind: 'object',
+      instance: obj?.instance ?? INSTANCE_TAIL.test(name),
+      subtreeReadAt: now,
+    };
     const liveInstances = new Set<string>();
     for (const s of seen) {
       if (!s.startsWith(name)) continue;

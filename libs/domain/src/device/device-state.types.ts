@@ -21,6 +21,11 @@ export interface ObjectNode {
   readonly writable?: boolean;
   /** When GetParameterNames(NextLevel=true) listed its direct children; absent = children unknown. */
   readonly childrenReadAt?: number;
+  /**
+   * When a GetParameterValues of this object path returned its whole subtree: what a refresh of
+   * the subtree checks, in O(depth) instead of a scan of every parameter under it.
+   */
+  readonly subtreeReadAt?: number;
   /** For an instance the ACS created: the id of the desired object it was created for. */
   readonly createdFor?: string;
   /** For an instance created with alias addressing: the alias given in AddObject. */

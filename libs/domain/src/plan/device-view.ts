@@ -1,4 +1,3 @@
-import { instancesOf } from '../device/alias.resolve';
 import type { DeviceState, FaultRecord, PathNode, SourceRef } from '../device/device-state.types';
 import { faultKey } from '../device/device-state.types';
 import type { DesiredRefresh } from '../desired/desired-state.types';
@@ -16,7 +15,7 @@ export class DeviceView {
   private readonly hasAbsent: boolean;
   private readonly hasFaults: boolean;
   private readonly paramRefresh = new Map<string, number>();
-  private readonly objectRefresh: { path: string; notBefore: number }[] = [];
+  private readonly objectRefresh = new Map<string, number>();
 
   constructor(
     readonly state: DeviceState,
@@ -27,11 +26,12 @@ export class DeviceView {
     this.hasAbsent = Object.keys(state.absent).length > 0;
     this.hasFaults = Object.keys(state.faults).length > 0;
     for (const r of refresh) {
-      if (r.path.endsWith('.')) {
-        const same = this.objectRefresh.find((o) => o.path === r.path);
-        if (same === undefined) this.objectRefresh.push({ path: r.path, notBefore: r.notBefore });
-        else same.notBefore = Math.max(same.notBefore, r.notBefore);
-      } else
+      if (r.path.endsWith('.'))
+        this.objectRefresh.set(
+          r.path,
+          Math.max(this.objectRefresh.get(r.path) ?? -Infinity, r.notBefore),
+        );
+      else
         this.paramRefresh.set(
           r.path,
           Math.max(this.paramRefresh.get(r.path) ?? -Infinity, r.notBefore),
@@ -43,10 +43,28 @@ export class DeviceView {
     return this.state.nodes[path];
   }
 
-  instances(table: string): number[] {
-    let list = this.instanceCache.get(table);
-    if (list === undefined) this.instanceCache.set(table, (list = instancesOf(this.state, table)));
-    return list;
+  /**
+   * Known instance numbers of `table`, ascending. The first call indexes every table in
+   * `tables` in one pass over the state, so reconciling many objects costs one scan.
+   */
+  instances(table: string, tables: Iterable<string> = [table]): number[] {
+    const cached = this.instanceCache.get(table);
+    if (cached !== undefined) return cached;
+    const wanted = new Set(tables);
+    wanted.add(table);
+    for (const t of wanted) if (!this.instanceCache.has(t)) this.instanceCache.set(t, []);
+    for (const path in this.state.nodes) {
+      // Only instance objects (`…T.n.`) are of interest; parameters are skipped by the check.
+      if (path.charCodeAt(path.length - 1) !== 46) continue;
+      const cut = path.lastIndexOf('.', path.length - 2);
+      if (cut < 0) continue;
+      const list = this.instanceCache.get(path.slice(0, cut + 1));
+      if (list === undefined || !wanted.has(path.slice(0, cut + 1))) continue;
+      const n = Number(path.slice(cut + 1, -1));
+      if (Number.isInteger(n) && n > 0) list.push(n);
+    }
+    for (const t of wanted) this.instanceCache.get(t)?.sort((a, b) => a - b);
+    return this.instanceCache.get(table) ?? [];
   }
 
   fault(source: SourceRef, target: string): FaultRecord | undefined {
@@ -71,49 +89,54 @@ export class DeviceView {
 
   /**
    * True when the device does not have `path`: it (or an ancestor) faulted 9005, or an ancestor
-   * whose children were discovered does not list the next segment.
+   * whose children were discovered does not list the next segment. Memoised per object prefix,
+   * so checking many paths under the same objects costs one lookup each.
    */
   missing(path: string): boolean {
-    const nodes = this.state.nodes;
     if (this.hasAbsent && path in this.state.absent) return true;
-    let i = path.indexOf('.');
-    while (i >= 0 && i < path.length - 1) {
-      const prefix = path.slice(0, i + 1);
-      if (this.hasAbsent && prefix in this.state.absent) return true;
-      const n = nodes[prefix];
-      if (n?.kind === 'object' && n.childrenReadAt !== undefined) {
-        const j = path.indexOf('.', i + 1);
-        const child = j < 0 ? path : path.slice(0, j + 1);
-        if (nodes[child] === undefined) return true;
-      }
-      i = path.indexOf('.', i + 1);
-    }
-    return false;
+    const cut = path.lastIndexOf('.', path.length - 2);
+    if (cut < 0) return false;
+    const parent = path.slice(0, cut + 1);
+    if (this.prefixMissing(parent)) return true;
+    const p = this.state.nodes[parent];
+    return (
+      p?.kind === 'object' && p.childrenReadAt !== undefined && this.state.nodes[path] === undefined
+    );
+  }
+
+  private readonly missingMemo = new Map<string, boolean>();
+
+  private prefixMissing(prefix: string): boolean {
+    const memo = this.missingMemo.get(prefix);
+    if (memo !== undefined) return memo;
+    const result = this.missing(prefix);
+    this.missingMemo.set(prefix, result);
+    return result;
   }
 
   /** The time before which a read of `path` is stale (−∞ = any read is fresh enough). */
   horizon(path: string): number {
     let h = this.paramRefresh.get(path) ?? -Infinity;
-    for (const o of this.objectRefresh)
-      if (o.notBefore > h && path.startsWith(o.path)) h = o.notBefore;
+    if (this.objectRefresh.size === 0) return h;
+    // Walk the ancestors (O(depth) map lookups), not the refresh list.
+    for (let i = path.indexOf('.'); i >= 0 && i < path.length - 1; i = path.indexOf('.', i + 1)) {
+      const nb = this.objectRefresh.get(path.slice(0, i + 1));
+      if (nb !== undefined && nb > h) h = nb;
+    }
     return h;
   }
 
-  /** An object refresh is stale when no parameter under it is known or any was read too early. */
+  /**
+   * A subtree is fresh when a GetParameterValues of it (or of an ancestor) returned after
+   * `notBefore`; reads of single parameters inside it do not count.
+   */
   subtreeStale(prefix: string, notBefore: number): boolean {
-    let any = false;
-    for (const p in this.state.nodes) {
-      if (!p.startsWith(prefix)) continue;
-      const n = this.state.nodes[p];
-      if (n?.kind !== 'parameter') continue;
-      any = true;
-      if ((n.valueReadAt ?? -Infinity) < notBefore) return true;
+    const nodes = this.state.nodes;
+    for (let i = prefix.length - 1; i > 0; i = prefix.lastIndexOf('.', i - 1)) {
+      const n = nodes[prefix.slice(0, i + 1)];
+      if (n?.kind === 'object' && (n.subtreeReadAt ?? -Infinity) >= notBefore) return false;
     }
-    return !any;
-  }
-
-  objectRefreshes(): readonly { path: string; notBefore: number }[] {
-    return this.objectRefresh;
+    return true;
   }
 
   /** TR-181/TR-098 ManagementServer.AliasBasedAddressing: true/false, or undefined if unread. */

@@ -219,6 +219,18 @@ const rows: Row[] = [
     rpcs: ['GPV Device.DeviceInfo.'],
   },
   {
+    name: 'does not re-read a subtree read as a whole within its maxAge',
+    profiles: [{ refresh: [{ path: 'Device.DeviceInfo.', maxAge: 60 }] }],
+    patch: (st) => ({
+      nodes: {
+        ...st.nodes,
+        'Device.': { kind: 'object', instance: false, subtreeReadAt: NOW - 1000 },
+      },
+    }),
+    phase: 'done',
+    rpcs: [],
+  },
+  {
     name: 'reads a refreshed subtree the ACS knows nothing of',
     profiles: [{ refresh: [{ path: 'Device.Hosts.', maxAge: 86400 }] }],
     phase: 'read',

@@ -54,11 +54,15 @@ class PlanBuilder {
   readonly attrSets: { attr: SetParameterAttributesStruct; item: PlanItem }[] = [];
   private readonly isolated = new Set<string>();
 
+  /** Every table a desired object names, indexed together on first use. */
+  private readonly tables: readonly string[];
+
   constructor(
     readonly state: DeviceState,
     readonly desired: DesiredState,
     readonly ctx: PlanContext,
   ) {
+    this.tables = desired.objects.map((o) => o.table);
     this.view = new DeviceView(
       state,
       ctx.now,
@@ -171,7 +175,7 @@ class PlanBuilder {
     const useAlias = o.alias !== undefined && aliasSupport === true;
     const keys: [string, TypedScalar][] = Object.entries(o.key).map(([k, v]) => [k, { value: v }]);
     if (useAlias && o.alias !== undefined) keys.push(['Alias', { value: o.alias }]);
-    const instances = this.view.instances(table);
+    const instances = this.view.instances(table, this.tables);
     const matches: number[] = [];
     let pending = false;
     for (const n of instances) {

@@ -24,15 +24,12 @@ function readAfter(state: DeviceState, path: string, t: number): boolean {
     const n = state.nodes[path];
     return n?.kind === 'parameter' && n.value !== undefined && (n.valueReadAt ?? -Infinity) >= t;
   }
-  let any = false;
-  for (const p in state.nodes) {
-    if (!p.startsWith(path)) continue;
-    const n = state.nodes[p];
-    if (n?.kind !== 'parameter') continue;
-    any = true;
-    if ((n.valueReadAt ?? -Infinity) < t) return false;
+  // A subtree counts as read when a GetParameterValues of it (or an ancestor) came back after t.
+  for (let i = path.length - 1; i > 0; i = path.lastIndexOf('.', i - 1)) {
+    const n = state.nodes[path.slice(0, i + 1)];
+    if (n?.kind === 'object' && (n.subtreeReadAt ?? -Infinity) >= t) return true;
   }
-  return any;
+  return false;
 }
 
 function hasValue(state: DeviceState, path: string, v: DeclaredValue): boolean {
