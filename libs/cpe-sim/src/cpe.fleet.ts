@@ -117,7 +117,10 @@ export class CpeFleet {
 
   /** Queues a session for the device (once). */
   request(cpe: SimulatedCpe): void {
-    if (this.stopped || this.queued.has(cpe) || cpe.state.kind === 'session') return;
+    if (this.stopped || this.queued.has(cpe)) return;
+    // A device that is in a session, rebooting or off informs when that ends, with every event.
+    if (cpe.state.kind === 'session' || cpe.state.kind === 'rebooting' || cpe.state.kind === 'off')
+      return;
     this.timers.get(cpe)?.cancel();
     this.timers.delete(cpe);
     this.queued.add(cpe);

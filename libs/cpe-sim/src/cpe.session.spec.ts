@@ -92,6 +92,20 @@ describe(runSession.name, () => {
     );
   });
 
+  it('delivers an event raised during a session in the next session', async () => {
+    const h = new SimHarness();
+    const cpe = h.device();
+    h.fleet.boot(cpe);
+    await h.settle();
+    cpe.model.setNotification('Device.WiFi.SSID.1.SSID', 2);
+    h.acs.queue(cpe, { type: 'GetRPCMethods' });
+    h.fleet.connectionRequest(cpe);
+    // The user changes the SSID while the ACS session is running.
+    h.fleet.changeValue(cpe, 'Device.WiFi.SSID.1.SSID', 'during');
+    await h.settle();
+    expect(h.informEvents(cpe).slice(1)).toEqual([['6 CONNECTION REQUEST'], ['4 VALUE CHANGE']]);
+  });
+
   it('refuses a connection request during a session or faster than the rate limit', async () => {
     const h = new SimHarness();
     const cpe = h.device({ crMinIntervalMs: 10_000 });

@@ -201,7 +201,8 @@ export class SimulatedCpe {
         productClass: this.group.productClass,
         serialNumber: this.serial,
       },
-      event: this.events ?? [],
+      // A copy: events raised during the session must survive this Inform's acknowledgement.
+      event: [...(this.events ?? [])],
       maxEnvelopes: 1,
       currentTime,
       retryCount: this.retryCount,
@@ -212,7 +213,9 @@ export class SimulatedCpe {
   /** InformResponse received: the events it carried are delivered (TR-069 A.3.3.1). */
   acknowledge(sent: readonly EventStruct[], reported: readonly ParameterValue[]): void {
     if (this.events !== undefined) {
-      this.events = this.events.filter((e) => !sent.includes(e));
+      this.events = this.events.filter(
+        (e) => !sent.some((x) => x.eventCode === e.eventCode && x.commandKey === e.commandKey),
+      );
       if (this.events.length === 0) this.events = undefined;
     }
     if (this.changed !== undefined) {
