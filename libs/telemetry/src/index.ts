@@ -12,3 +12,4 @@ export type { MetricsAddress } from './metrics.server';
 export * from './logger';
 export * from './event-bus.traced';
 export * from './session-registry.timed';
+export * from './document-store.timed';

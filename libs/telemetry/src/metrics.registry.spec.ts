@@ -64,7 +64,8 @@ function recordEverything(m: AcsMetrics): void {
   });
   m.dbOperationDuration.record(0.0007, {
     'db.system.name': 'redis',
-    'db.operation.name': 'EVALSHA',
+    'db.operation.name': 'findById',
+    'db.collection.name': 'devices',
     'error.type': 'timeout',
   });
   m.apiCallDuration.record(0.03, {

@@ -152,7 +152,7 @@ export const METRICS = {
     kind: 'histogram',
     unit: 's',
     description: 'Duration of a Redis or document store operation.',
-    labels: ['db.system.name', 'db.operation.name', 'error.type'],
+    labels: ['db.system.name', 'db.operation.name', 'db.collection.name', 'error.type'],
     buckets: FAST_BUCKETS,
   },
   apiCallDuration: {
@@ -263,7 +263,10 @@ export interface AcsMetrics {
   }>;
   readonly dbOperationDuration: Histogram<{
     'db.system.name': DbSystem;
+    /** The port method (`acquireLock`, `findById`…). */
     'db.operation.name': string;
+    /** Document store only (bounded: the ACS's own collections). */
+    'db.collection.name'?: string;
     'error.type'?: string;
   }>;
   readonly apiCallDuration: Histogram<{
