@@ -1,6 +1,7 @@
 import type {
   AddObject,
   AddObjectResponse,
+  CpeMethodRequest,
   CwmpValue,
   DeleteObject,
   DeleteObjectResponse,
@@ -71,6 +72,7 @@ export function applyInform(state: DeviceState, inform: Inform, now: number): De
   const events = inform.event.map((e) => e.eventCode);
   let base = state;
   if (events.includes('0 BOOTSTRAP')) base = { ...forgetModel(state), lastBootstrap: now };
+  else if (base.pendingSet !== undefined) base = confirmPendingSet(base, inform, now);
   const nodes: Nodes = { ...base.nodes };
   const absent = { ...base.absent };
   for (const p of inform.parameterList) {
@@ -103,9 +105,51 @@ export function applyInform(state: DeviceState, inform: Inform, now: number): De
   };
 }
 
+/**
+ * A SetParameterValues whose response never arrived (the session broke): the Inform's ParameterKey
+ * equals its key iff the device applied it (TR-069 A.3.2.1: the CPE sets ParameterKey only when
+ * the whole set succeeded). Applied → record the values as set; otherwise forget it.
+ */
+function confirmPendingSet(state: DeviceState, inform: Inform, now: number): DeviceState {
+  const pending = state.pendingSet;
+  const { pendingSet: _dropped, ...rest } = state;
+  if (pending === undefined) return rest;
+  const key = inform.parameterList.find((p) => p.name.endsWith('.ManagementServer.ParameterKey'));
+  if (key === undefined || key.value.type !== 'string' || key.value.value !== pending.parameterKey)
+    return rest;
+  return applySetParameterValuesResult(
+    rest,
+    {
+      type: 'SetParameterValues',
+      parameterList: pending.parameterList,
+      parameterKey: pending.parameterKey,
+    },
+    { type: 'SetParameterValuesResponse', status: 0 },
+    now,
+  );
+}
+
+/** Records a SetParameterValues as sent, for confirmPendingSet. Other RPCs leave the state as is. */
+export function applyRpcSent(
+  state: DeviceState,
+  request: CpeMethodRequest,
+  now: number,
+): DeviceState {
+  if (request.type !== 'SetParameterValues') return state;
+  return {
+    ...state,
+    pendingSet: {
+      parameterKey: request.parameterKey,
+      parameterList: request.parameterList,
+      sentAt: now,
+    },
+  };
+}
+
 /** BOOTSTRAP: forget every cached path, absence, fault and pending transfer; rediscover. */
 export function forgetModel(state: DeviceState): DeviceState {
-  return { ...state, nodes: {}, absent: {}, faults: {}, transfers: {} };
+  const { pendingSet: _gone, ...rest } = state;
+  return { ...rest, nodes: {}, absent: {}, faults: {}, transfers: {} };
 }
 
 /**
@@ -262,7 +306,8 @@ export function applySetParameterValuesResult(
       lastSet: { value: p.value, at: now, drift },
     };
   }
-  return { ...state, nodes, parameterKey: request.parameterKey };
+  const { pendingSet: _done, ...rest } = state;
+  return { ...rest, nodes, parameterKey: request.parameterKey };
 }
 
 /** SetParameterAttributesResponse (TR-069 A.3.2.4): record the attributes that were changed. */

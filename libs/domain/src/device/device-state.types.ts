@@ -1,4 +1,4 @@
-import type { CwmpValue, NotificationValue } from '@acs/cwmp';
+import type { CwmpValue, NotificationValue, ParameterValue } from '@acs/cwmp';
 
 // The ACS's knowledge of one device: what it reported, when, and what is known not to exist. One
 // flat map keyed by full path (objects end in '.'), so the store persists it as one document
@@ -102,6 +102,13 @@ export interface TransferRecord {
   readonly target: string;
 }
 
+/** A SetParameterValues sent whose response has not been applied (TR-069 A.3.2.1 ParameterKey). */
+export interface PendingSet {
+  readonly parameterKey: string;
+  readonly parameterList: readonly ParameterValue[];
+  readonly sentAt: number;
+}
+
 export interface DeviceState {
   /** `OUI-ProductClass-SerialNumber`, escaped (from @acs/events' deviceIdOf). */
   readonly id: string;
@@ -126,6 +133,11 @@ export interface DeviceState {
   readonly faults: Readonly<Record<string, FaultRecord>>;
   /** One-off actions done, by action key, with the time (for schedules and tasks). */
   readonly actionRuns: Readonly<Record<string, number>>;
+  /**
+   * The last SetParameterValues sent without a result yet. If the session broke before the
+   * response, the next Inform's ParameterKey tells whether the device applied it.
+   */
+  readonly pendingSet?: PendingSet;
   /** Downloads the device accepted and has not completed (TransferComplete pending). */
   readonly transfers: Readonly<Record<string, TransferRecord>>;
 }
