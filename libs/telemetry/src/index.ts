@@ -13,3 +13,4 @@ export * from './logger';
 export * from './event-bus.traced';
 export * from './session-registry.timed';
 export * from './document-store.timed';
+export * from './prometheus.scrape';

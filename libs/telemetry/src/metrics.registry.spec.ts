@@ -6,6 +6,7 @@ import {
   cwmpEventCodeLabel,
   cwmpFaultCodeLabel,
   initTelemetry,
+  missingFromScrape,
   prometheusLabel,
   prometheusName,
   prometheusSeriesNames,
@@ -155,6 +156,25 @@ describe('metrics registry', () => {
     } finally {
       await new Promise<void>((r) => app.close(() => r()));
     }
+  });
+
+  it('finds nothing missing in a complete scrape, and names what an incomplete one lacks', async () => {
+    const { body } = await get(port, '/metrics');
+    expect(missingFromScrape(body)).toEqual([]);
+    const withoutInforms = body
+      .split('\n')
+      .filter((l) => !l.startsWith('acs_cwmp_informs_total'))
+      .join('\n');
+    expect(missingFromScrape(withoutInforms)).toEqual([
+      'acs_cwmp_informs_total (acs.cwmp.informs) is missing',
+    ]);
+    const wrongLabel = body.replace(
+      /acs_stun_bindings_total\{outcome=/,
+      'acs_stun_bindings_total{result=',
+    );
+    expect(missingFromScrape(wrongLabel)).toEqual([
+      'acs_stun_bindings_total has labels [result], expected [outcome]',
+    ]);
   });
 
   it('answers 404 off /metrics and 405 to a POST', async () => {
