@@ -1,0 +1,44 @@
+/** Why the provisioning service refused or could not do something. */
+export enum ProvisioningErrorCode {
+  /** An event that cannot be processed as it is (bad JSON, unknown schema, bad fields). Permanent. */
+  InvalidEvent = 'PROVISIONING_INVALID_EVENT',
+  /** The device document kept changing under us; the bus retries the event. Transient. */
+  Contention = 'PROVISIONING_CONTENTION',
+  /** A task id that does not exist (or belongs to another device). */
+  TaskNotFound = 'PROVISIONING_TASK_NOT_FOUND',
+  /** A task that does not validate, or a task id already used. */
+  InvalidTask = 'PROVISIONING_INVALID_TASK',
+  /** A task no longer pending (done, faulted, expired or cancelled) cannot be cancelled. */
+  TaskNotPending = 'PROVISIONING_TASK_NOT_PENDING',
+  /** A profile that does not validate. */
+  InvalidProfile = 'PROVISIONING_INVALID_PROFILE',
+  /** A stored document this code cannot read (written by something else). */
+  CorruptDocument = 'PROVISIONING_CORRUPT_DOCUMENT',
+}
+
+const PERMANENT: ReadonlySet<ProvisioningErrorCode> = new Set([
+  ProvisioningErrorCode.InvalidEvent,
+  ProvisioningErrorCode.CorruptDocument,
+]);
+
+export class ProvisioningError extends Error {
+  override readonly name = 'ProvisioningError';
+
+  constructor(
+    readonly code: ProvisioningErrorCode,
+    message: string,
+    readonly details: readonly string[] = [],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  /** Retrying cannot help: the consumer dead-letters such an event at once. */
+  get permanent(): boolean {
+    return PERMANENT.has(this.code);
+  }
+
+  static is(error: unknown, code?: ProvisioningErrorCode): error is ProvisioningError {
+    return error instanceof ProvisioningError && (code === undefined || error.code === code);
+  }
+}
