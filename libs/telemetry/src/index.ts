@@ -14,3 +14,4 @@ export * from './event-bus.traced';
 export * from './session-registry.timed';
 export * from './document-store.timed';
 export * from './prometheus.scrape';
+export * from './grpc.tracing';
