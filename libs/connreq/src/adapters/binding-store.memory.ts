@@ -14,7 +14,7 @@ export class InMemoryBindingStore implements BindingStore {
       this.open();
       assertBinding(binding, ttlMs);
     } catch (e) {
-      return Promise.reject(e);
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
     }
     this.entries.delete(binding.deviceId); // re-insert: the map stays ordered by last write
     this.entries.set(binding.deviceId, { binding, expiresAt: this.clock.now() + ttlMs });
