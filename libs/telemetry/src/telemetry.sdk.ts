@@ -11,11 +11,7 @@ import {
   type Meter,
 } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import {
-  CompositePropagator,
-  W3CBaggagePropagator,
-  W3CTraceContextPropagator,
-} from '@opentelemetry/core';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { hostDetector, osDetector, resourceFromAttributes } from '@opentelemetry/resources';
@@ -154,7 +150,7 @@ function spanProcessors(o: TelemetryOptions): SpanProcessor[] {
 
 /**
  * Starts OpenTelemetry for this process, the same way in every app: resource (service name,
- * version, pod), W3C trace-context + baggage propagation, AsyncLocalStorage context, traces to
+ * version, pod), W3C trace-context propagation, AsyncLocalStorage context, traces to
  * OTLP and/or a test exporter, metrics to a Prometheus scrape endpoint. One running handle per
  * process (the OTel API is global); shut it down before starting another.
  *
@@ -192,9 +188,9 @@ export async function initTelemetry(options: TelemetryOptions): Promise<Telemetr
     // No process detector: it would publish the command line (which may hold secrets) in target_info.
     resourceDetectors: [hostDetector, osDetector],
     contextManager: new AsyncLocalStorageContextManager(),
-    textMapPropagator: new CompositePropagator({
-      propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
-    }),
+    // Trace context only: the ACS uses no baggage, and not propagating it means a header a client
+    // sends cannot ride along into Kafka headers and inbox entries.
+    textMapPropagator: new W3CTraceContextPropagator(),
     sampler: new ParentBasedSampler({
       root: ratio >= 1 ? new AlwaysOnSampler() : new TraceIdRatioBasedSampler(ratio),
     }),

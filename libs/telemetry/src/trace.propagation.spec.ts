@@ -206,3 +206,15 @@ describe('trace propagation with telemetry off', () => {
     await telemetry.shutdown();
   });
 });
+
+describe('trace propagation of baggage', () => {
+  it('does not carry a baggage header to the next hop', async () => {
+    const telemetry = await initTelemetry({ serviceName: 't', serviceVersion: '0', enabled: true });
+    const parent = extractFromHeaders({
+      traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+      baggage: 'user=admin,' + 'k=v,'.repeat(1000),
+    });
+    expect(Object.keys(traceHeaders(parent))).toEqual(['traceparent']);
+    await telemetry.shutdown();
+  });
+});
