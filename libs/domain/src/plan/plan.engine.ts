@@ -1,12 +1,7 @@
-import type { CwmpValue, ParameterValue, SetParameterAttributesStruct } from '@acs/cwmp';
+import type { CwmpValue } from '@acs/cwmp';
 import { resolveAliasPath } from '../device/alias.resolve';
 import type { DeviceState, FaultRecord, SourceRef } from '../device/device-state.types';
-import type {
-  DesiredAction,
-  DesiredObject,
-  DesiredState,
-  TypedScalar,
-} from '../desired/desired-state.types';
+import type { DesiredObject, DesiredState, TypedScalar } from '../desired/desired-state.types';
 import { sameValue, toCwmpValue, typeFor, lexical } from '../value/value.convert';
 import { DeviceView } from './device-view';
 import {
@@ -19,6 +14,14 @@ import {
   type SkipReason,
 } from './plan.types';
 import { stableHash } from './stable-hash';
+import { actionRpcs, deleteActions } from './plan.actions';
+import {
+  attributeRpcs,
+  readRpcs,
+  setRpcs,
+  type AttributeEntry,
+  type SetEntry,
+} from './plan.batching';
 
 // The diff engine: (device state, desired state, now) → the next batch of RPCs. It is iterated by
 // the provisioning service — plan, send, apply the results with the reducers, plan again — until a
@@ -50,9 +53,9 @@ class PlanBuilder {
   readonly attrReads = new Map<string, PlanItem[]>();
   readonly deletes: PlannedRpc[] = [];
   readonly adds: PlannedRpc[] = [];
-  readonly sets: { value: ParameterValue; item: PlanItem; isolate: boolean }[] = [];
-  readonly attrSets: { attr: SetParameterAttributesStruct; item: PlanItem }[] = [];
-  private readonly isolated = new Set<string>();
+  readonly sets: SetEntry[] = [];
+  readonly attrSets: AttributeEntry[] = [];
+  readonly isolated = new Set<string>();
 
   /** Every table a desired object names, indexed together on first use. */
   private readonly tables: readonly string[];
@@ -311,172 +314,6 @@ class PlanBuilder {
       });
     }
   }
-
-  // --- batching ------------------------------------------------------------------------------
-
-  chunks<T>(list: readonly T[]): T[][] {
-    const size = Math.max(1, this.view.policy.maxNamesPerRpc);
-    const out: T[][] = [];
-    for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
-    return out;
-  }
-
-  readRpcs(map: Map<string, PlanItem[]>, kind: 'read' | 'readAttributes'): PlannedRpc[] {
-    const single: string[] = [];
-    const batch: string[] = [];
-    const objects = new Set([...map.keys()].filter((n) => n.endsWith('.')));
-    for (const name of [...map.keys()].sort()) {
-      // A name inside a requested object path comes back with that object's subtree anyway.
-      const cover = objects.size === 0 ? undefined : coveringObject(name, objects);
-      if (cover !== undefined) {
-        map.get(cover)?.push(...(map.get(name) ?? []));
-        continue;
-      }
-      (this.isolated.has(name) ? single : batch).push(name);
-    }
-    const groups = [...this.chunks(batch), ...single.map((n) => [n])];
-    return groups.map((names) => ({
-      request:
-        kind === 'read'
-          ? { type: 'GetParameterValues', parameterNames: names }
-          : { type: 'GetParameterAttributes', parameterNames: names },
-      purpose: kind,
-      items: names.flatMap((n) => map.get(n) ?? []),
-    }));
-  }
-
-  setRpcs(): PlannedRpc[] {
-    const sorted = [...this.sets].sort((a, b) => (a.value.name < b.value.name ? -1 : 1));
-    const groups = [
-      ...this.chunks(sorted.filter((s) => !s.isolate)),
-      ...sorted.filter((s) => s.isolate).map((s) => [s]),
-    ];
-    return groups.map((g) => {
-      const parameterList = g.map((s) => s.value);
-      // Deterministic in the change set: the next Inform's ParameterKey shows it was applied.
-      const parameterKey = stableHash(
-        parameterList.map((p) => `${p.name}=${p.value.type}:${lexical(p.value)}`).join('\n'),
-      );
-      return {
-        request: { type: 'SetParameterValues', parameterList, parameterKey },
-        purpose: 'set',
-        items: g.map((s) => s.item),
-      };
-    });
-  }
-
-  attrSetRpcs(): PlannedRpc[] {
-    const sorted = [...this.attrSets].sort((a, b) => (a.attr.name < b.attr.name ? -1 : 1));
-    return this.chunks(sorted).map((g) => ({
-      request: { type: 'SetParameterAttributes', parameterList: g.map((s) => s.attr) },
-      purpose: 'setAttributes',
-      items: g.map((s) => s.item),
-    }));
-  }
-}
-
-function coveringObject(name: string, objects: ReadonlySet<string>): string | undefined {
-  for (let i = name.indexOf('.'); i >= 0 && i < name.length - 1; i = name.indexOf('.', i + 1)) {
-    const prefix = name.slice(0, i + 1);
-    if (prefix !== name && objects.has(prefix)) return prefix;
-  }
-  return undefined;
-}
-
-function actionRpcs(b: PlanBuilder, actions: readonly DesiredAction[]): PlannedRpc[] {
-  const downloads: PlannedRpc[] = [];
-  const informs: PlannedRpc[] = [];
-  const reboots: DesiredAction[] = [];
-  const resets: DesiredAction[] = [];
-  for (const a of actions) {
-    if (a.kind === 'deleteObject') continue;
-    if (!b.allowed(a.key, a.source)) continue;
-    const item = { target: a.key, source: a.source };
-    switch (a.kind) {
-      case 'download': {
-        const t = b.state.transfers[a.commandKey];
-        if (t !== undefined && b.ctx.now - t.startedAt < b.view.policy.transferTimeoutMs) {
-          b.skip(a.key, a.source, 'inProgress');
-          break;
-        }
-        downloads.push({
-          request: {
-            type: 'Download',
-            commandKey: a.commandKey,
-            ...a.file,
-            delaySeconds: 0,
-            successUrl: '',
-            failureUrl: '',
-          },
-          purpose: 'download',
-          items: [item],
-          actionKeys: [a.key],
-          ...(a.version === undefined ? {} : { version: a.version }),
-        });
-        break;
-      }
-      case 'scheduleInform':
-        informs.push({
-          request: {
-            type: 'ScheduleInform',
-            delaySeconds: a.delaySeconds,
-            commandKey: a.key.slice(-32),
-          },
-          purpose: 'scheduleInform',
-          items: [item],
-          actionKeys: [a.key],
-        });
-        break;
-      case 'reboot':
-        reboots.push(a);
-        break;
-      case 'factoryReset':
-        resets.push(a);
-        break;
-    }
-  }
-  const last: PlannedRpc[] = [];
-  // A factory reset reboots too: one of them, never both (TR-069 A.4.1.7).
-  if (resets.length > 0)
-    last.push({
-      request: { type: 'FactoryReset' },
-      purpose: 'factoryReset',
-      items: [...resets, ...reboots].map((a) => ({ target: a.key, source: a.source })),
-      actionKeys: [...resets, ...reboots].map((a) => a.key),
-    });
-  else if (reboots.length > 0)
-    last.push({
-      request: {
-        type: 'Reboot',
-        commandKey: `reboot-${stableHash(reboots.map((a) => a.key).join('|'))}`,
-      },
-      purpose: 'reboot',
-      items: reboots.map((a) => ({ target: a.key, source: a.source })),
-      actionKeys: reboots.map((a) => a.key),
-    });
-  return [...downloads, ...informs, ...last];
-}
-
-function deleteActions(b: PlanBuilder, actions: readonly DesiredAction[]): PlannedRpc[] {
-  const out: PlannedRpc[] = [];
-  for (const a of actions) {
-    if (a.kind !== 'deleteObject' || !b.allowed(a.key, a.source)) continue;
-    if (b.view.missing(a.path)) {
-      b.skip(a.path, a.source, 'absent');
-      continue;
-    }
-    out.push({
-      request: {
-        type: 'DeleteObject',
-        objectName: a.path,
-        parameterKey: stableHash(`delete|${a.path}`),
-      },
-      purpose: 'deleteObject',
-      items: [{ target: a.key, source: a.source }],
-      actionKeys: [a.key],
-    });
-  }
-  return out;
 }
 
 /**
@@ -509,15 +346,15 @@ export function plan(state: DeviceState, desired: DesiredState, ctx: PlanContext
   }
   if (b.reads.size > 0 || b.attrReads.size > 0)
     return done('read', [
-      ...b.readRpcs(b.reads, 'read'),
-      ...b.readRpcs(b.attrReads, 'readAttributes'),
+      ...readRpcs(b.reads, 'read', b.isolated, b.view.policy.maxNamesPerRpc),
+      ...readRpcs(b.attrReads, 'readAttributes', b.isolated, b.view.policy.maxNamesPerRpc),
     ]);
   const writes = [
     ...b.deletes,
     ...deleteActions(b, desired.actions),
     ...b.adds,
-    ...b.setRpcs(),
-    ...b.attrSetRpcs(),
+    ...setRpcs(b.sets, b.view.policy.maxNamesPerRpc),
+    ...attributeRpcs(b.attrSets, b.view.policy.maxNamesPerRpc),
   ];
   if (writes.length > 0) return done('write', writes);
   return done('actions', actionRpcs(b, desired.actions));
