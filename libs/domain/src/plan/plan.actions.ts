@@ -69,7 +69,7 @@ export function actionRpcs(b: PlanGate, actions: readonly DesiredAction[]): Plan
     }
   }
   const last: PlannedRpc[] = [];
-  // A factory reset reboots too: one of them, never both (TR-069 A.4.1.7).
+  // A factory reset reboots too: one of them, never both (TR-069 A.4.1.6).
   if (resets.length > 0)
     last.push({
       request: { type: 'FactoryReset' },

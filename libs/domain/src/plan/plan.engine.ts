@@ -29,8 +29,8 @@ import {
 //   discover  GetParameterNames(NextLevel=true) on tables whose instances are unknown
 //   read      GetParameterValues / GetParameterAttributes for unknown or stale values only
 //   write     DeleteObject, AddObject, SetParameterValues, SetParameterAttributes
-//   actions   Download, ScheduleInform, then FactoryReset or Reboot last (TR-069 A.3.2.8/A.4.1.4:
-//             a reboot ends the session, so nothing may be planned after it)
+//   actions   Download, ScheduleInform, then FactoryReset or Reboot last (TR-069 A.3.2.9 Reboot,
+//             A.4.1.6 FactoryReset: the CPE restarts once the session ends, so nothing may follow)
 // Faults never block unrelated items: a faulted item is skipped (backoff) and the rest go on.
 
 interface Want {

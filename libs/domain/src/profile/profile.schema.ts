@@ -138,7 +138,7 @@ export type Trigger = z.infer<typeof trigger>;
 const action = z.strictObject({
   id: z.string().regex(NAME).optional(),
   action: z.enum(['reboot', 'factoryReset', 'scheduleInform']),
-  /** For scheduleInform (TR-069 A.4.1.5 DelaySeconds). */
+  /** For scheduleInform (TR-069 A.4.1.2 DelaySeconds). */
   delaySeconds: seconds.optional(),
   on: trigger,
 });
