@@ -45,6 +45,10 @@ export { RedisBindingStore, type RedisBindingStoreOptions } from './adapters/bin
 export { InMemoryDeviceContactDirectory } from './adapters/device-contact.memory';
 export { StoreDeviceContactDirectory } from './adapters/device-contact.store';
 export { nextStatus } from './adapters/device-status.reducer';
+export {
+  InMemoryStunCredentials,
+  StoreStunCredentials,
+} from './adapters/stun-credentials.adapters';
 
 // HTTP
 export {
@@ -117,3 +121,12 @@ export {
   type ResultSink,
 } from './fanout/fanout.types';
 export { WakeupFanout, type WakeupFanoutDeps } from './fanout/wakeup.fanout';
+
+// Services (what apps/connection-request, apps/stun and apps/acs start)
+export { BusResultSink } from './service/bus-result.sink';
+export {
+  startConnectionRequestService,
+  type ConnectionRequestService,
+  type ConnectionRequestServiceDeps,
+} from './service/connreq.service';
+export { startStunServer, type StunService, type StunServiceDeps } from './service/stun.service';
