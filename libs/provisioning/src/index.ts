@@ -27,3 +27,4 @@ export {
   type ProvisioningServiceDeps,
 } from './provisioning.service';
 export * from './provisioning.consumer';
+export { loadProfileDirectory } from './profile-directory.loader';

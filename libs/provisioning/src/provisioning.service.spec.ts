@@ -96,10 +96,14 @@ describe('ProvisioningService', () => {
     expect(cpe.model.rawRead('Device.ManagementServer.PeriodicInformInterval')).toBe('300');
     expect(cpe.model.rawRead('Device.Time.NTPServer1')).toBe('ntp1.example.net');
     expect(cpe.model.rawRead('Device.Time.NTPServer2')).toBe('ntp2.example.net');
+    // The template has one port mapping (8080); the profile's (2222) is created next to it.
+    expect(first.rpcs.map((r) => r.type)).toContain('AddObject');
     const pm = cpe.model.instancesOf('Device.NAT.PortMapping.');
-    expect(pm).toHaveLength(1);
-    expect(cpe.model.rawRead(`Device.NAT.PortMapping.${pm[0]}.ExternalPort`)).toBe('8080');
-    expect(cpe.model.rawRead(`Device.NAT.PortMapping.${pm[0]}.InternalPort`)).toBe('80');
+    expect(pm.map((i) => cpe.model.rawRead(`Device.NAT.PortMapping.${i}.ExternalPort`))).toEqual([
+      '8080',
+      '2222',
+    ]);
+    expect(cpe.model.rawRead(`Device.NAT.PortMapping.${pm[1]}.InternalPort`)).toBe('22');
 
     clock.advance(300_000);
     const second = await driver.session(cpe, ['2 PERIODIC']);

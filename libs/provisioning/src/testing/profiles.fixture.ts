@@ -9,8 +9,8 @@ export const ACCEPTANCE_PROFILE = {
   objects: [
     {
       path: 'Device.NAT.PortMapping.',
-      key: { ExternalPort: 8080 },
-      parameters: { InternalPort: 80, Enable: true, Description: 'acs' },
+      key: { ExternalPort: 2222 },
+      parameters: { InternalPort: 22, Enable: true, Description: 'acs-ssh' },
     },
   ],
 };
