@@ -33,7 +33,9 @@ export const METRICS = {
     name: 'acs.cwmp.sessions.started',
     kind: 'counter',
     unit: '{session}',
-    description: 'CWMP sessions opened by an accepted Inform.',
+    // Counted when the Inform arrives, before authentication: every session starts with exactly
+    // one Inform (TR-069 3.7.1.1), so this is also Informs/s; refusals end as sessions.failed.
+    description: 'CWMP sessions opened, i.e. Informs received (before authentication).',
     labels: [],
   },
   sessionsCompleted: {
@@ -78,7 +80,8 @@ export const METRICS = {
     name: 'acs.cwmp.informs',
     kind: 'counter',
     unit: '{event}',
-    description: 'Inform event codes received (one Inform with N events counts N).',
+    description:
+      'Inform event codes received (one Inform with N events counts N; Informs/s is sessions.started).',
     labels: ['event_code'],
   },
   faults: {
