@@ -98,6 +98,13 @@ export {
   type ServedRequest,
 } from './testing/xmpp-cpe.responder';
 
+// Test doubles of the CPE side (tests, benchmarks, simulator)
+export {
+  CpeHttpServer,
+  type CpeHttpBehaviour,
+  type CpeHttpServerOptions,
+} from './testing/cpe-http.server';
+
 // STUN server (TR-111)
 export {
   StunBindingHandler,
