@@ -6,15 +6,18 @@ export interface DeviceIdentity {
   readonly serialNumber: string;
 }
 
+const SAFE = /^[A-Za-z0-9_]*$/;
+
 /**
  * Percent-escapes every character outside [A-Za-z0-9_] (and `-`, which separates the parts, so a
  * `-` inside a part is escaped too) as %XX of its UTF-8 bytes, the way GenieACS builds ids, so
  * `OUI-ProductClass-SerialNumber` splits unambiguously.
  */
 export function escapeDeviceIdPart(part: string): string {
+  if (SAFE.test(part)) return part;
   let out = '';
   for (const ch of part) {
-    if (/^[A-Za-z0-9_]$/.test(ch)) out += ch;
+    if (SAFE.test(ch)) out += ch;
     else
       for (const b of Buffer.from(ch, 'utf8'))
         out += `%${b.toString(16).toUpperCase().padStart(2, '0')}`;

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { InMemoryEventBus } from '@acs/bus';
 import { InMemorySessionRegistry } from '@acs/sessions';
 import { SqliteDocumentStore } from '@acs/store';
@@ -81,15 +82,20 @@ export async function startTestGateway(
   const registry = new InMemorySessionRegistry(clock === undefined ? Date.now : () => clock.now());
   const store = SqliteDocumentStore.open({ directory: ':memory:' });
   const credentials = await StoreCredentialsRepository.open(store);
+  const tls =
+    config.tls === undefined
+      ? undefined
+      : { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) };
   const gateway = new Gateway({
     config,
     bus,
     registry,
     credentials,
     ...(clock === undefined ? {} : { clock }),
+    ...(tls === undefined ? {} : { tls }),
   });
   const address = await gateway.start(0, '127.0.0.1');
-  const url = `http://127.0.0.1:${address.port}/`;
+  const url = `${tls === undefined ? 'http' : 'https'}://127.0.0.1:${address.port}/`;
   const clients: CpeTestClient[] = [];
   return {
     gateway,
