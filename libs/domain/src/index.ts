@@ -57,5 +57,5 @@ export {
 } from './desired/desired-state.merge';
 export * from './plan/plan.types';
 export { plan } from './plan/plan.engine';
-export { applyRpcResult } from './plan/rpc-result.apply';
+export { applyRpcResult, applyRpcSent } from './plan/rpc-result.apply';
 export { stableHash } from './plan/stable-hash';

@@ -7,7 +7,6 @@ import {
   applyGetParameterNamesResponse,
   applyGetParameterValuesResponse,
   applyInform,
-  applyRpcSent,
   applySetParameterAttributesResult,
   applySetParameterValuesResult,
   forgetModel,
@@ -75,47 +74,6 @@ describe(applyInform.name, () => {
     expect(
       JSON.stringify(before, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)),
     ).toBe(copy);
-  });
-});
-
-describe(applyRpcSent.name, () => {
-  const spv = {
-    type: 'SetParameterValues' as const,
-    parameterList: [{ name: PIINT, value: u(300) }],
-    parameterKey: 'key-1',
-  };
-
-  it('confirms a set whose response was lost when the next Inform carries its ParameterKey', () => {
-    const sent = applyRpcSent(device('Device.', TR181), spv, T0);
-    expect(sent.pendingSet?.parameterKey).toBe('key-1');
-    const next = applyInform(
-      sent,
-      {
-        ...inform('Device.', ['2 PERIODIC']),
-        parameterList: [{ name: 'Device.ManagementServer.ParameterKey', value: s('key-1') }],
-      },
-      NOW,
-    );
-    expect(param(next, PIINT)).toMatchObject({ value: u(300), lastSet: { value: u(300) } });
-    expect(next.pendingSet).toBeUndefined();
-  });
-
-  it('forgets a lost set the next Inform does not confirm', () => {
-    const sent = applyRpcSent(device('Device.', TR181), spv, T0);
-    const next = applyInform(sent, inform('Device.', ['2 PERIODIC']), NOW);
-    expect(param(next, PIINT).value).toEqual(u(3600));
-    expect(next.pendingSet).toBeUndefined();
-  });
-
-  it('clears the pending set when its response arrives', () => {
-    const sent = applyRpcSent(device('Device.', TR181), spv, T0);
-    const done = applySetParameterValuesResult(
-      sent,
-      spv,
-      { type: 'SetParameterValuesResponse', status: 0 },
-      NOW,
-    );
-    expect(done.pendingSet).toBeUndefined();
   });
 });
 

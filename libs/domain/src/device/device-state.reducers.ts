@@ -1,7 +1,6 @@
 import type {
   AddObject,
   AddObjectResponse,
-  CpeMethodRequest,
   CwmpValue,
   DeleteObject,
   DeleteObjectResponse,
@@ -18,6 +17,7 @@ import type {
 } from '@acs/cwmp';
 import { sameValue } from '../value/value.convert';
 import { resolveAliasPath } from './alias.resolve';
+import { linkUnlinked, settleInFlight } from './in-flight.reducers';
 import type { DeviceState, ParameterNode, PathNode } from './device-state.types';
 
 // Pure reducers: (state, what the device said, now) → new state. The input state is never
@@ -27,6 +27,22 @@ import type { DeviceState, ParameterNode, PathNode } from './device-state.types'
 type Nodes = Record<string, PathNode>;
 
 const INSTANCE_TAIL = /\.[0-9]+\.$/;
+const MAX_PATH = 1024;
+
+/**
+ * Names a device sends are stored only if they look like paths: at least one dot, no empty
+ * segment, bounded length. This keeps junk out of the state and, since no such name can be
+ * `__proto__` or another Object.prototype member, keeps path-keyed records plain data.
+ */
+export function isStorablePath(name: string): boolean {
+  return (
+    name.length > 1 &&
+    name.length <= MAX_PATH &&
+    name.includes('.') &&
+    name.charCodeAt(0) !== 46 &&
+    !name.includes('..')
+  );
+}
 
 function rootOf(path: string): string | undefined {
   const dot = path.indexOf('.');
@@ -72,10 +88,11 @@ export function applyInform(state: DeviceState, inform: Inform, now: number): De
   const events = inform.event.map((e) => e.eventCode);
   let base = state;
   if (events.includes('0 BOOTSTRAP')) base = { ...forgetModel(state), lastBootstrap: now };
-  else if (base.pendingSet !== undefined) base = confirmPendingSet(base, inform, now);
+  else if (base.inFlight !== undefined) base = settleInFlight(base, inform, now);
   const nodes: Nodes = { ...base.nodes };
   const absent = { ...base.absent };
   for (const p of inform.parameterList) {
+    if (!isStorablePath(p.name)) continue;
     writeRead(nodes, p.name, p.value, now);
     clearAbsent(absent, p.name);
   }
@@ -105,50 +122,9 @@ export function applyInform(state: DeviceState, inform: Inform, now: number): De
   };
 }
 
-/**
- * A SetParameterValues whose response never arrived (the session broke): the Inform's ParameterKey
- * equals its key iff the device applied it (TR-069 A.3.2.1: the CPE sets ParameterKey only when
- * the whole set succeeded). Applied → record the values as set; otherwise forget it.
- */
-function confirmPendingSet(state: DeviceState, inform: Inform, now: number): DeviceState {
-  const pending = state.pendingSet;
-  const { pendingSet: _dropped, ...rest } = state;
-  if (pending === undefined) return rest;
-  const key = inform.parameterList.find((p) => p.name.endsWith('.ManagementServer.ParameterKey'));
-  if (key === undefined || key.value.type !== 'string' || key.value.value !== pending.parameterKey)
-    return rest;
-  return applySetParameterValuesResult(
-    rest,
-    {
-      type: 'SetParameterValues',
-      parameterList: pending.parameterList,
-      parameterKey: pending.parameterKey,
-    },
-    { type: 'SetParameterValuesResponse', status: 0 },
-    now,
-  );
-}
-
-/** Records a SetParameterValues as sent, for confirmPendingSet. Other RPCs leave the state as is. */
-export function applyRpcSent(
-  state: DeviceState,
-  request: CpeMethodRequest,
-  now: number,
-): DeviceState {
-  if (request.type !== 'SetParameterValues') return state;
-  return {
-    ...state,
-    pendingSet: {
-      parameterKey: request.parameterKey,
-      parameterList: request.parameterList,
-      sentAt: now,
-    },
-  };
-}
-
 /** BOOTSTRAP: forget every cached path, absence, fault and pending transfer; rediscover. */
 export function forgetModel(state: DeviceState): DeviceState {
-  const { pendingSet: _gone, ...rest } = state;
+  const { inFlight: _gone, unlinked: _lost, ...rest } = state;
   return { ...rest, nodes: {}, absent: {}, faults: {}, transfers: {} };
 }
 
@@ -169,6 +145,7 @@ export function applyGetParameterNamesResponse(
   const listed = new Set<string>();
   for (const info of response.parameterList) {
     const path = info.name;
+    if (!isStorablePath(path)) continue;
     listed.add(path);
     clearAbsent(absent, path);
     const prev = nodes[path];
@@ -211,7 +188,8 @@ export function applyGetParameterNamesResponse(
       };
     clearAbsent(absent, base);
   }
-  return { ...state, nodes, absent };
+  const linked = request.nextLevel ? linkUnlinked(state, base, nodes) : state;
+  return { ...linked, nodes, absent };
 }
 
 /**
@@ -228,6 +206,7 @@ export function applyGetParameterValuesResponse(
   const absent = { ...state.absent };
   const seen = new Set<string>();
   for (const p of response.parameterList) {
+    if (!isStorablePath(p.name)) continue;
     writeRead(nodes, p.name, p.value, now);
     clearAbsent(absent, p.name);
     seen.add(p.name);
@@ -269,6 +248,7 @@ export function applyGetParameterAttributesResponse(
 ): DeviceState {
   const nodes: Nodes = { ...state.nodes };
   for (const a of response.parameterList) {
+    if (!isStorablePath(a.name)) continue;
     const prev = nodes[a.name];
     const param = prev?.kind === 'parameter' ? prev : undefined;
     nodes[a.name] = {
@@ -306,8 +286,7 @@ export function applySetParameterValuesResult(
       lastSet: { value: p.value, at: now, drift },
     };
   }
-  const { pendingSet: _done, ...rest } = state;
-  return { ...rest, nodes, parameterKey: request.parameterKey };
+  return { ...state, nodes, parameterKey: request.parameterKey };
 }
 
 /** SetParameterAttributesResponse (TR-069 A.3.2.4): record the attributes that were changed. */
@@ -348,8 +327,19 @@ export function applyAddObjectResponse(
   const m = /^(.*\.)\[([^\]]*)\]\.$/.exec(request.objectName);
   const table = m?.[1] ?? request.objectName;
   const alias = m?.[2];
-  const path = `${table}${response.instanceNumber}.`;
   const nodes: Nodes = { ...state.nodes };
+  const n = response.instanceNumber;
+  if (!Number.isInteger(n) || n < 1 || n > 4294967295) {
+    // TR-069 A.3.2.6: InstanceNumber is 1…2^32-1. Without a usable number the new instance
+    // cannot be linked: rediscover the table instead of adding another one next time.
+    const t = nodes[table];
+    if (t?.kind === 'object') {
+      const { childrenReadAt: _stale, ...rest } = t;
+      nodes[table] = rest;
+    }
+    return { ...state, nodes, parameterKey: request.parameterKey };
+  }
+  const path = `${table}${n}.`;
   nodes[path] = {
     kind: 'object',
     instance: true,

@@ -102,11 +102,32 @@ export interface TransferRecord {
   readonly target: string;
 }
 
-/** A SetParameterValues sent whose response has not been applied (TR-069 A.3.2.1 ParameterKey). */
-export interface PendingSet {
-  readonly parameterKey: string;
-  readonly parameterList: readonly ParameterValue[];
-  readonly sentAt: number;
+/**
+ * A configuration-changing RPC sent whose result has not been applied yet. TR-069 A.3.2.1/6/7: the
+ * CPE sets ManagementServer.ParameterKey to the request's key only if it succeeded, so the next
+ * Inform tells which of them took effect when a session broke before their responses.
+ */
+export type InFlight =
+  | {
+      readonly kind: 'set';
+      readonly parameterKey: string;
+      readonly parameterList: readonly ParameterValue[];
+    }
+  | {
+      readonly kind: 'add';
+      readonly parameterKey: string;
+      readonly table: string;
+      /** Instance numbers the table had when the AddObject was sent. */
+      readonly knownInstances: readonly number[];
+      readonly createdFor?: string;
+    }
+  | { readonly kind: 'delete'; readonly parameterKey: string; readonly objectName: string };
+
+/** An AddObject that took effect without its response: link the new instance on rediscovery. */
+export interface UnlinkedAdd {
+  readonly table: string;
+  readonly knownInstances: readonly number[];
+  readonly createdFor?: string;
 }
 
 export interface DeviceState {
@@ -133,11 +154,10 @@ export interface DeviceState {
   readonly faults: Readonly<Record<string, FaultRecord>>;
   /** One-off actions done, by action key, with the time (for schedules and tasks). */
   readonly actionRuns: Readonly<Record<string, number>>;
-  /**
-   * The last SetParameterValues sent without a result yet. If the session broke before the
-   * response, the next Inform's ParameterKey tells whether the device applied it.
-   */
-  readonly pendingSet?: PendingSet;
+  /** Configuration-changing RPCs sent, in order, whose results are not applied yet. */
+  readonly inFlight?: readonly InFlight[];
+  /** AddObjects confirmed only by ParameterKey, waiting for the table's rediscovery. */
+  readonly unlinked?: readonly UnlinkedAdd[];
   /** Downloads the device accepted and has not completed (TransferComplete pending). */
   readonly transfers: Readonly<Record<string, TransferRecord>>;
 }

@@ -109,9 +109,7 @@ export function applyFault(
       record(faults, item, rpc, code, message, now, p);
     }
   }
-  // A faulted SetParameterValues was not applied (TR-069 A.3.2.1: all or nothing).
-  const { pendingSet: _failed, ...rest } = state;
-  return { ...(rpc.request.type === 'SetParameterValues' ? rest : state), faults, absent, nodes };
+  return { ...state, faults, absent, nodes };
 }
 
 /** Clears the faults of the items an RPC served successfully. */

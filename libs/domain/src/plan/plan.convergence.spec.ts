@@ -10,7 +10,7 @@ import { FACTS, T0 } from '../testing/device.fixtures';
 import { FakeCpe } from '../testing/fake-cpe';
 import { summarize } from '../testing/plan.summary';
 import { plan } from './plan.engine';
-import { applyRpcResult } from './rpc-result.apply';
+import { applyRpcResult, applyRpcSent } from './rpc-result.apply';
 
 // The engine iterated against a simulated CPE, the way the provisioning service will run it:
 // plan → send → apply results → plan … until empty. Checks that sessions converge, in few steps,
@@ -45,7 +45,7 @@ function session(
     if (p.rpcs.length === 0) return { state: st, sent, steps: step };
     for (const rpc of p.rpcs) {
       sent.push(summarize(rpc));
-      st = applyRpcResult(st, rpc, cpe.answer(rpc.request), now);
+      st = applyRpcResult(applyRpcSent(st, rpc), rpc, cpe.answer(rpc.request), now);
     }
   }
   throw new Error(`no convergence in ${MAX_STEPS} steps: ${sent.join(' | ')}`);
@@ -239,6 +239,40 @@ describe('plan, iterated against a simulated CPE', () => {
     expect(r.sent.at(-1)).toBe('Reboot');
     expect(r.sent.filter((x) => x === 'Reboot')).toHaveLength(1);
     expect(session(r.state, cpe, [p], T0 + HOUR, ['2 PERIODIC']).sent).toEqual([]);
+  });
+
+  it('adds no second instance when a session broke after the CPE applied an AddObject', () => {
+    const cpe = TR181_CPE();
+    const p = profile({
+      objects: [
+        {
+          path: 'Device.NAT.PortMapping.',
+          key: { ExternalPort: 8080 },
+          parameters: { InternalPort: 80 },
+        },
+      ],
+    });
+    // Session 1: discover, then the AddObject reaches the CPE but its response is lost.
+    let st = applyInform(fresh(), cpe.inform(['0 BOOTSTRAP']), T0);
+    for (let step = 0; step < MAX_STEPS; step++) {
+      const next = plan(st, mergeDesired(st, [p], [], { now: T0 }), { now: T0 });
+      const add = next.rpcs.find((r) => r.request.type === 'AddObject');
+      if (add !== undefined) {
+        st = applyRpcSent(st, add);
+        cpe.answer(add.request);
+        break;
+      }
+      for (const rpc of next.rpcs)
+        st = applyRpcResult(applyRpcSent(st, rpc), rpc, cpe.answer(rpc.request), T0);
+    }
+    // Session 2: the Inform's ParameterKey says the AddObject took effect.
+    const r = session(st, cpe, [p], T0 + HOUR, ['2 PERIODIC']);
+    expect(r.sent).not.toContain('Add Device.NAT.PortMapping.');
+    expect([...cpe.objects].filter((o) => /^Device\.NAT\.PortMapping\.[0-9]+\.$/.test(o))).toEqual([
+      'Device.NAT.PortMapping.1.',
+    ]);
+    expect(cpe.value('Device.NAT.PortMapping.1.ExternalPort')).toEqual(u(8080));
+    expect(cpe.value('Device.NAT.PortMapping.1.InternalPort')).toEqual(u(80));
   });
 
   it('changes nothing when the same result is applied twice (redelivery)', () => {

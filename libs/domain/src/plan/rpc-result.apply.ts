@@ -11,6 +11,7 @@ import {
 import type { DeviceState } from '../device/device-state.types';
 import { DomainError, DomainErrorCode } from '../domain.error';
 import { applyFault, clearFaults } from '../fault/fault.reducer';
+import { recordSent, settleSent } from '../device/in-flight.reducers';
 import type { PlannedRpc, PlanPolicy } from './plan.types';
 
 // Applies what the device answered to one planned RPC: the matching reducer, then the plan's
@@ -94,12 +95,22 @@ export function applyRpcResult(
   now: number,
   policy: Partial<PlanPolicy> = {},
 ): DeviceState {
-  if (result.type === 'Fault') return applyFault(state, rpc, result, now, policy);
-  let s = clearFaults(reduce(state, rpc, result, now), rpc.items);
+  const settled = settleSent(state, rpc.request);
+  if (result.type === 'Fault') return applyFault(settled, rpc, result, now, policy);
+  let s = clearFaults(reduce(settled, rpc, result, now), rpc.items);
   if (rpc.actionKeys !== undefined && rpc.actionKeys.length > 0) {
     const actionRuns = { ...s.actionRuns };
     for (const k of rpc.actionKeys) actionRuns[k] = now;
     s = { ...s, actionRuns };
   }
   return s;
+}
+
+/**
+ * Records that `rpc` was handed to the session (call before pushing it). A SetParameterValues,
+ * AddObject or DeleteObject whose result never comes back is then settled by the next Inform's
+ * ParameterKey (see in-flight.reducers.ts) instead of being guessed.
+ */
+export function applyRpcSent(state: DeviceState, rpc: PlannedRpc): DeviceState {
+  return recordSent(state, rpc.request, rpc.createdFor);
 }
