@@ -6,7 +6,15 @@ import { XmppConnectionRequester } from './xmpp-connreq.client';
 
 // The real XMPP server: prosody started by deploy/local/services (`up` starts it with the others;
 // when XMPP_SERVICE is not in the environment, ask the launcher, which is idempotent).
-function xmppEnv(): Record<string, string> {
+interface XmppTestEnv {
+  service: string;
+  domain: string;
+  acsUser: string;
+  acsPassword: string;
+  cpePassword: string;
+}
+
+function xmppEnv(): XmppTestEnv {
   if (process.env['XMPP_SERVICE'] === undefined) {
     const launcher = join(__dirname, '../../../../deploy/local/services');
     execFileSync(launcher, ['up', 'xmpp'], { stdio: ['ignore', 'ignore', 'inherit'] });
