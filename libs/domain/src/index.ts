@@ -7,6 +7,11 @@ export { DomainError, DomainErrorCode } from './domain.error';
 export * from './device/device-state.types';
 export * from './device/device-state.reducers';
 export { escapePathKey, unescapePathKey, escapeKeys, unescapeKeys } from './device/path-key';
+export {
+  toStoredState,
+  fromStoredState,
+  type StoredDeviceState,
+} from './device/device-state.document';
 export { resolveAliasPath, instanceWithAlias, instancesOf } from './device/alias.resolve';
 export {
   applyFault,

@@ -31,6 +31,14 @@ describe(escapePathKey.name, () => {
     expect(() => unescapePathKey('50%')).toThrow(DomainError);
   });
 
+  it('keeps a __proto__ key as data, not as the prototype', () => {
+    const rec = JSON.parse('{"__proto__": 1, "a.b": 2}') as Record<string, number>;
+    const back = unescapeKeys(escapeKeys(rec));
+    expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
+    expect(Object.keys(back).sort()).toEqual(['__proto__', 'a.b']);
+    expect(back['a.b']).toBe(2);
+  });
+
   it('escapes and unescapes every key of a record', () => {
     const rec = { 'A.b': 1, $c: 2 };
     expect(escapeKeys(rec)).toEqual({ 'A%2Eb': 1, '%24c': 2 });

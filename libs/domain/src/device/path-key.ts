@@ -25,16 +25,29 @@ export function unescapePathKey(key: string): string {
   return key.replace(UNESCAPE, (_, h: string) => CHARS[h] ?? '');
 }
 
+// Defined, not assigned: a key `__proto__` (stored data is not trusted) stays an own property
+// instead of replacing the record's prototype.
+function put<V>(out: Record<string, V>, key: string, value: V): void {
+  if (key === '__proto__')
+    Object.defineProperty(out, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  else out[key] = value;
+}
+
 /** Escapes every key of a path-keyed record (for persisting a DeviceState's maps). */
 export function escapeKeys<V>(record: Readonly<Record<string, V>>): Record<string, V> {
   const out: Record<string, V> = {};
-  for (const k in record) out[escapePathKey(k)] = record[k] as V;
+  for (const k of Object.keys(record)) put(out, escapePathKey(k), record[k] as V);
   return out;
 }
 
 /** The inverse of escapeKeys. */
 export function unescapeKeys<V>(record: Readonly<Record<string, V>>): Record<string, V> {
   const out: Record<string, V> = {};
-  for (const k in record) out[unescapePathKey(k)] = record[k] as V;
+  for (const k of Object.keys(record)) put(out, unescapePathKey(k), record[k] as V);
   return out;
 }
