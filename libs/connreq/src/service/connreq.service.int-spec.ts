@@ -23,6 +23,10 @@ describe(startConnectionRequestService.name, () => {
   let service: ConnectionRequestService;
   let cpe: CpeHttpServer;
   const results: ConnreqResult[] = [];
+  const resultFor = async (deviceId: string): Promise<ConnreqResult> => {
+    await expectEventually(() => results.some((x) => x.deviceId === deviceId), 30_000);
+    return results.find((x) => x.deviceId === deviceId)!;
+  };
 
   beforeAll(async () => {
     bus = new KafkaEventBus({
