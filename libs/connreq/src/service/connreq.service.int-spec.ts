@@ -94,10 +94,7 @@ describe(startConnectionRequestService.name, () => {
         }),
       },
     ]);
-    const r = await expectEventually(
-      () => results.find((x) => x.deviceId === 'dev-a') ?? false,
-      30_000,
-    );
+    const r = await resultFor('dev-a');
     expect(r).toMatchObject({ outcome: 'accepted', method: 'http' });
     expect(cpe.acceptedPaths).toContain('/cr/dev-a');
     const status = await directory.status('dev-a');
@@ -119,10 +116,7 @@ describe(startConnectionRequestService.name, () => {
         }),
       },
     ]);
-    const r = await expectEventually(
-      () => results.find((x) => x.deviceId === 'dev-b') ?? false,
-      30_000,
-    );
+    const r = await resultFor('dev-b');
     expect(r.outcome).toBe('auth-failed');
     expect((await directory.status('dev-b'))?.credentialsFault).toMatchObject({ method: 'http' });
   }, 40_000);
