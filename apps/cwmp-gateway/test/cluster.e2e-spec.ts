@@ -161,4 +161,42 @@ describe('two gateway pods behind a round-robin proxy (Kafka + Redis)', () => {
       30_000,
     );
   }, 120_000);
+
+  it('a CPE that lost its cookie with the killed pod gets 503 + Retry-After until the lock expires, then its session', async () => {
+    const env = {
+      GATEWAY_PROVISIONING: 'none',
+      GATEWAY_SESSION_TIMEOUT_MS: '2000',
+      GATEWAY_INBOX_WAIT_MS: '1000',
+      GATEWAY_RETRY_AFTER_S: '1',
+    };
+    const a = await startPod(iso, env);
+    const b = await startPod(iso, env);
+    try {
+      const c = cpe(a.url, 'KILL2');
+      expect((await c.send(c.informMessage(['2 PERIODIC']))).status).toBe(200);
+      await stopPod(a.runtime);
+      const retry = cpe(b.url, 'KILL2');
+      const statuses: number[] = [];
+      // Bounded: the lock TTL is 2 s; the CPE retries every ~200 ms (faster than Retry-After, to see it).
+      for (let i = 0; i < 100 && statuses.at(-1) !== 200; i++) {
+        const r = await retry.send(retry.informMessage(['2 PERIODIC'], [], 1));
+        statuses.push(r.status);
+        if (r.status === 503) {
+          expect(r.headers['retry-after']).toBe('1');
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+      }
+      expect(statuses[0]).toBe(503);
+      expect(statuses.at(-1)).toBe(200);
+      expect(new Set(statuses)).toEqual(new Set([503, 200]));
+      expect((await retry.send(null)).status).toBe(204);
+      const id = '00D09E-RR-KILL2';
+      await expectEventually(
+        () => expect(provisioning.of('cwmp.inform.v1', id)).toHaveLength(2),
+        30_000,
+      );
+    } finally {
+      await stopPod(b.runtime);
+    }
+  }, 60_000);
 });
