@@ -137,3 +137,8 @@ export {
   type ConnectionRequestServiceDeps,
 } from './service/connreq.service';
 export { startStunServer, type StunService, type StunServiceDeps } from './service/stun.service';
+export {
+  connreqConfigSchema,
+  loadConnreqConfig,
+  type ConnreqConfig,
+} from './service/connreq.config';

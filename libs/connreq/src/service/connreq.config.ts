@@ -1,0 +1,45 @@
+import { boolFromEnv, csv, intFromEnv, loadConfig, type Env } from '@acs/config';
+import { z } from 'zod';
+import { DEFAULT_ADDRESS_POLICY } from '../http/address.policy';
+
+/**
+ * Environment of the connection-request service and the STUN server (docs/connection-requests.md).
+ * The address policy defaults to DEFAULT_ADDRESS_POLICY (no loopback, link-local, multicast).
+ */
+export const connreqConfigSchema = z.object({
+  CONNREQ_ALLOW_CIDRS: z.string().default(DEFAULT_ADDRESS_POLICY.allow.join(',')).pipe(csv),
+  CONNREQ_DENY_CIDRS: z.string().default(DEFAULT_ADDRESS_POLICY.deny.join(',')).pipe(csv),
+  CONNREQ_HTTP_TIMEOUT_MS: intFromEnv(100, 120_000).default(10_000),
+  CONNREQ_ALLOW_BASIC: boolFromEnv.default(false),
+  CONNREQ_CONCURRENCY: intFromEnv(1, 100_000).default(1_000),
+  CONNREQ_RATE_PER_SEC: intFromEnv(1, 1_000_000).default(5_000),
+  CONNREQ_MAX_PENDING: intFromEnv(1, 10_000_000).default(10_000),
+  CONNREQ_UDP_COPIES: intFromEnv(1, 10).default(3),
+  CONNREQ_UDP_GAP_MS: intFromEnv(0, 10_000).default(200),
+  CONNREQ_GROUP_ID: z.string().min(1).default('acs-connection-request'),
+  /** Run the STUN server inside the connection-request process, which enables UDP wake-ups. */
+  CONNREQ_EMBED_STUN: boolFromEnv.default(true),
+  STUN_HOST: z.string().min(1).default('0.0.0.0'),
+  STUN_PORT: intFromEnv(0, 65535).default(3478),
+  STUN_REQUIRE_AUTH: boolFromEnv.default(true),
+  STUN_BINDING_TTL_MS: intFromEnv(1_000, 86_400_000).default(300_000),
+  /** XMPP (Annex K) is enabled when XMPP_SERVICE is set. */
+  XMPP_SERVICE: z
+    .string()
+    .regex(/^xmpps?:\/\//, 'xmpp://host:port')
+    .optional(),
+  XMPP_DOMAIN: z.string().min(1).optional(),
+  XMPP_ACS_USERNAME: z.string().min(1).optional(),
+  XMPP_ACS_PASSWORD: z.string().optional(),
+  /** Database holding the contact directory, statuses and STUN credentials. */
+  ACS_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z0-9_]+$/)
+    .default('acs'),
+});
+
+export type ConnreqConfig = z.infer<typeof connreqConfigSchema>;
+
+export function loadConnreqConfig(env?: Env): ConnreqConfig {
+  return loadConfig(connreqConfigSchema, env);
+}
