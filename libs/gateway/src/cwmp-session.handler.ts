@@ -12,16 +12,7 @@ import {
 } from '@acs/cwmp';
 import type { EventBus } from '@acs/bus';
 import type { SessionRegistry } from '@acs/sessions';
-import {
-  EVENT_HEADERS,
-  EventsError,
-  TOPICS,
-  decodeInboxEntry,
-  deriveDeviceId,
-  encodeEvent,
-  type CwmpEvent,
-  type SessionEndReason,
-} from '@acs/events';
+import { EventsError, decodeInboxEntry, deriveDeviceId, type SessionEndReason } from '@acs/events';
 import type { AuthFailureLimiter } from './auth-failure.limiter';
 import type { CpeAuthenticator } from './cpe.authenticator';
 import { responseTo } from './cpe-request.responder';
@@ -30,6 +21,7 @@ import type { Clock, GatewayLogger, RandomSource } from './runtime.ports';
 import { decodeRecord, encodeRecord, type SessionRecord } from './session.record';
 import { nextStep, type ParsedRequest, type Step } from './session.state-machine';
 import { SessionTracker } from './session.tracker';
+import { SessionEventPublisher } from './session-event.publisher';
 
 /** A CPE's POST after transport checks (method, encoding, size) with the body decompressed. */
 export interface CwmpHttpRequest {
@@ -69,9 +61,11 @@ export interface CwmpSessionHandlerDeps {
  */
 export class CwmpSessionHandler {
   private readonly tracker: SessionTracker;
+  private readonly events: SessionEventPublisher;
   private draining = false;
 
   constructor(private readonly d: CwmpSessionHandlerDeps) {
+    this.events = new SessionEventPublisher(d.bus, d.clock);
     this.tracker = new SessionTracker(d.clock, d.config.sessionTimeoutMs, (sid) => {
       this.expireIdle(sid).catch((e: unknown) =>
         d.logger.error({ err: e, sessionId: sid }, 'idle cleanup failed'),
@@ -202,27 +196,12 @@ export class CwmpSessionHandler {
       requestCount: 0,
       trace: req.traceparent ?? this.newTraceparent(),
     };
-    const occurredAt = new Date(now).toISOString();
-    const base = { deviceId, sessionId, occurredAt };
     try {
       // The InformResponse goes out only after the broker acked the Inform: until then the CPE
       // keeps its events (TR-069 3.7.1.5), so none is ever lost.
       await Promise.all([
-        this.publish(TOPICS.informs, record, {
-          schema: 'cwmp.inform.v1',
-          eventId: `${sessionId}/inform`,
-          ...base,
-          cwmpVersion: negotiated.version,
-          inform: step.inform,
-          remoteAddress: req.remoteAddress,
-        }),
-        this.publish(TOPICS.sessions, record, {
-          schema: 'cwmp.session.v1',
-          eventId: `${sessionId}/started`,
-          ...base,
-          kind: 'started',
-          events: step.inform.event.map((e) => e.eventCode),
-        }),
+        this.events.inform(record, step.inform, req.remoteAddress),
+        this.events.started(record, step.inform),
         this.putRecord(record),
       ]);
     } catch (e) {
@@ -259,11 +238,6 @@ export class CwmpSessionHandler {
     }
     this.tracker.touch(record.sessionId);
     const now = this.d.clock.now();
-    const base = {
-      deviceId: record.deviceId,
-      sessionId: record.sessionId,
-      occurredAt: new Date(now).toISOString(),
-    };
     switch (step.action) {
       case 'fault':
         await this.putRecord({ ...record, lastSeenAt: now });
@@ -275,12 +249,7 @@ export class CwmpSessionHandler {
         );
       case 'answer-request': {
         const n = record.requestCount + 1;
-        await this.publish(TOPICS.requests, record, {
-          schema: 'cwmp.request.v1',
-          eventId: `${record.sessionId}/request/${n}`,
-          ...base,
-          request: step.request,
-        });
+        await this.events.request(record, n, step.request);
         await this.putRecord({ ...record, lastSeenAt: now, requestCount: n });
         return this.envelopeReply(
           record.cwmpVersion,
@@ -292,14 +261,7 @@ export class CwmpSessionHandler {
       case 'rpc-result': {
         const requestType =
           record.state.phase === 'awaiting-rpc-result' ? record.state.requestType : 'GetRPCMethods';
-        await this.publish(TOPICS.rpcResults, record, {
-          schema: 'cwmp.rpc-result.v1',
-          eventId: `${record.sessionId}/rpc/${step.rpcId}`,
-          ...base,
-          rpcId: step.rpcId,
-          requestType,
-          outcome: step.outcome,
-        });
+        await this.events.rpcResult(record, step.rpcId, requestType, step.outcome);
         return this.nextRpc({ ...record, lastSeenAt: now, state: { phase: 'open' } });
       }
       case 'next-rpc':
@@ -336,18 +298,9 @@ export class CwmpSessionHandler {
       } catch (e) {
         if (!(e instanceof CwmpError)) throw e;
         // Tell provisioning, which waits for a result of every RPC it pushed.
-        await this.publish(TOPICS.rpcResults, record, {
-          schema: 'cwmp.rpc-result.v1',
-          eventId: `${record.sessionId}/rpc/${entry.rpcId}`,
-          deviceId: record.deviceId,
-          sessionId: record.sessionId,
-          occurredAt: new Date(this.d.clock.now()).toISOString(),
-          rpcId: entry.rpcId,
-          requestType: entry.request.type,
-          outcome: {
-            kind: 'fault',
-            fault: buildFault(8002, { faultString: `not sent: ${e.message}`.slice(0, 256) }),
-          },
+        await this.events.rpcResult(record, entry.rpcId, entry.request.type, {
+          kind: 'fault',
+          fault: buildFault(8002, { faultString: `not sent: ${e.message}`.slice(0, 256) }),
         });
         continue;
       }
@@ -372,16 +325,7 @@ export class CwmpSessionHandler {
 
   /** Publishes session-ended, frees the lock (if still ours), record and inbox; answers 204. */
   private async end(record: SessionRecord, reason: SessionEndReason): Promise<CwmpHttpReply> {
-    await this.publish(TOPICS.sessions, record, {
-      schema: 'cwmp.session.v1',
-      eventId: `${record.sessionId}/ended`,
-      deviceId: record.deviceId,
-      sessionId: record.sessionId,
-      occurredAt: new Date(this.d.clock.now()).toISOString(),
-      kind: 'ended',
-      reason,
-      rpcCount: record.rpcCount,
-    });
+    await this.events.ended(record, reason);
     await Promise.all([
       this.d.registry.releaseLock(record.deviceId, record.sessionId),
       this.d.registry.deleteRecord(record.sessionId),
@@ -409,12 +353,6 @@ export class CwmpSessionHandler {
       encodeRecord(record),
       2 * this.d.config.sessionTimeoutMs,
     );
-  }
-
-  private async publish(topic: string, record: SessionRecord, event: CwmpEvent): Promise<void> {
-    const headers: Record<string, string> = { [EVENT_HEADERS.schema]: event.schema };
-    if (record.trace !== undefined) headers[EVENT_HEADERS.traceparent] = record.trace;
-    await this.d.bus.publish(topic, [{ key: event.deviceId, value: encodeEvent(event), headers }]);
   }
 
   private envelopeReply(

@@ -14,3 +14,4 @@ export * from './cwmp-session.handler';
 export * from './gateway.http-server';
 export * from './gateway';
 export * from './testing/cpe-test.client';
+export * from './session-event.publisher';
