@@ -142,3 +142,8 @@ export {
   loadConnreqConfig,
   type ConnreqConfig,
 } from './service/connreq.config';
+export {
+  startConnreqRuntime,
+  type ConnreqRuntime,
+  type ConnreqRuntimeDeps,
+} from './service/connreq.runtime';

@@ -1,0 +1,112 @@
+import type { EventBus } from '@acs/bus';
+import { CryptoRandom } from '../adapters/crypto.random';
+import type { Requesters } from '../fanout/fanout.types';
+import { AddressPolicy } from '../http/address.policy';
+import { HttpConnectionRequester } from '../http/http-connreq.client';
+import type { BindingStore } from '../ports/binding-store.port';
+import { SystemClock, type Clock, type Random } from '../ports/clock.port';
+import type { DeviceContactDirectory, StunCredentialLookup } from '../ports/device-contact.port';
+import { UdpConnectionRequester } from '../udp/udp-connreq.sender';
+import { XmppConnectionRequester } from '../xmpp/xmpp-connreq.client';
+import type { ConnreqConfig } from './connreq.config';
+import { startConnectionRequestService, type ConnectionRequestService } from './connreq.service';
+import { startStunServer, type StunService } from './stun.service';
+
+export interface ConnreqRuntimeDeps {
+  readonly config: ConnreqConfig;
+  readonly bus: EventBus;
+  readonly directory: DeviceContactDirectory;
+  readonly bindings: BindingStore;
+  readonly stunCredentials: StunCredentialLookup;
+  readonly clock?: Clock;
+  readonly random?: Random;
+}
+
+export interface ConnreqRuntime {
+  readonly service: ConnectionRequestService;
+  /** Present when the STUN server runs in this process (CONNREQ_EMBED_STUN). */
+  readonly stun?: StunService;
+  readonly xmpp?: XmppConnectionRequester;
+  stop(): Promise<void>;
+}
+
+/**
+ * Everything the connection-request deployable runs, from its config and adapters: the STUN
+ * server (when embedded; UDP wake-ups need its socket), the HTTP, UDP and XMPP transports and
+ * the Kafka-fed fan-out. apps/connection-request and apps/acs (all-in-one) call this.
+ */
+export async function startConnreqRuntime(deps: ConnreqRuntimeDeps): Promise<ConnreqRuntime> {
+  const c = deps.config;
+  const clock = deps.clock ?? new SystemClock();
+  const random = deps.random ?? new CryptoRandom();
+  const policy = new AddressPolicy({ allow: c.CONNREQ_ALLOW_CIDRS, deny: c.CONNREQ_DENY_CIDRS });
+  let stun: StunService | undefined;
+  let xmpp: XmppConnectionRequester | undefined;
+  if (c.CONNREQ_EMBED_STUN)
+    stun = await startStunServer({
+      host: c.STUN_HOST,
+      port: c.STUN_PORT,
+      credentials: deps.stunCredentials,
+      bindings: deps.bindings,
+      clock,
+      requireAuth: c.STUN_REQUIRE_AUTH,
+      bindingTtlMs: c.STUN_BINDING_TTL_MS,
+    });
+  if (
+    c.XMPP_SERVICE !== undefined &&
+    c.XMPP_DOMAIN !== undefined &&
+    c.XMPP_ACS_USERNAME !== undefined
+  )
+    xmpp = new XmppConnectionRequester({
+      service: c.XMPP_SERVICE,
+      domain: c.XMPP_DOMAIN,
+      username: c.XMPP_ACS_USERNAME,
+      password: c.XMPP_ACS_PASSWORD ?? '',
+      resource: `acs-${random.bytes(4).toString('hex')}`,
+    });
+  const requesters: Requesters = {
+    http: new HttpConnectionRequester({
+      policy,
+      random,
+      timeoutMs: c.CONNREQ_HTTP_TIMEOUT_MS,
+      allowBasic: c.CONNREQ_ALLOW_BASIC,
+    }),
+    ...(stun === undefined
+      ? {}
+      : {
+          udp: new UdpConnectionRequester({
+            sender: stun,
+            clock,
+            random,
+            policy,
+            copies: c.CONNREQ_UDP_COPIES,
+            gapMs: c.CONNREQ_UDP_GAP_MS,
+          }),
+        }),
+    ...(xmpp === undefined ? {} : { xmpp }),
+  };
+  const service = await startConnectionRequestService({
+    bus: deps.bus,
+    directory: deps.directory,
+    bindings: deps.bindings,
+    requesters,
+    clock,
+    random,
+    groupId: c.CONNREQ_GROUP_ID,
+    limits: {
+      concurrency: c.CONNREQ_CONCURRENCY,
+      ratePerSec: c.CONNREQ_RATE_PER_SEC,
+      maxPending: c.CONNREQ_MAX_PENDING,
+    },
+  });
+  return {
+    service,
+    ...(stun === undefined ? {} : { stun }),
+    ...(xmpp === undefined ? {} : { xmpp }),
+    async stop() {
+      await service.stop();
+      await xmpp?.close();
+      await stun?.stop();
+    },
+  };
+}
