@@ -76,6 +76,12 @@ describe(GatewayHttpServer.name, () => {
     expect(r.text).toContain('InformResponse');
   });
 
+  it('takes an empty POST labelled gzip as an empty POST', async () => {
+    const cpe = gw.cpe('GZ-EMPTY');
+    await cpe.send(cpe.informMessage(['2 PERIODIC']));
+    expect((await cpe.post('', { 'content-encoding': 'gzip' })).status).toBe(204);
+  });
+
   it('accepts a chunked request body', async () => {
     const xml = informXml('CHUNK');
     const r = await raw(gw.url, 'POST', { 'transfer-encoding': 'chunked' }, [

@@ -127,7 +127,9 @@ export class GatewayHttpServer {
     let body: Buffer;
     try {
       body = await this.readBody(req);
-      if (decoder !== null) body = await decompress(decoder, body, this.config.maxBodyBytes);
+      // Some CPEs label even the empty POST as gzip: nothing to inflate.
+      if (decoder !== null && body.length > 0)
+        body = await decompress(decoder, body, this.config.maxBodyBytes);
     } catch (e) {
       return send(res, this.replyForError(e), true);
     }
