@@ -16,7 +16,7 @@ import type {
   SetParameterValuesResponse,
 } from '@acs/cwmp';
 import { sameValue } from '../value/value.convert';
-import { resolveAliasPath } from './alias.resolve';
+import { instancesOf, resolveAliasPath } from './alias.resolve';
 import { linkUnlinked, settleInFlight } from './in-flight.reducers';
 import type { DeviceState, ParameterNode, PathNode } from './device-state.types';
 
@@ -212,7 +212,12 @@ export function applyGetParameterValuesResponse(
     seen.add(p.name);
   }
   for (const name of request.parameterNames) {
-    if (!name.endsWith('.')) continue;
+    if (!name.endsWith('.')) {
+      // Field behaviour: devices leave out names they do not have instead of faulting 9005.
+      // Treat it as 9005, or the next plan would ask again for ever.
+      if (!seen.has(name) && isStorablePath(name)) absent[name] = now;
+      continue;
+    }
     clearAbsent(absent, name);
     const prev = nodes[name];
     const obj = prev?.kind === 'object' ? prev : undefined;
@@ -242,11 +247,19 @@ export function applyGetParameterValuesResponse(
 /** GetParameterAttributes (TR-069 A.3.2.5). */
 export function applyGetParameterAttributesResponse(
   state: DeviceState,
-  _request: GetParameterAttributes,
+  request: GetParameterAttributes,
   response: GetParameterAttributesResponse,
   now: number,
 ): DeviceState {
   const nodes: Nodes = { ...state.nodes };
+  // A name the device left out counts as read with unknown attributes, so it is not asked again
+  // in a loop; a SetParameterAttributes then says whether it exists.
+  for (const name of request.parameterNames) {
+    const prev = nodes[name];
+    if (!isStorablePath(name) || name.endsWith('.')) continue;
+    const param = prev?.kind === 'parameter' ? prev : undefined;
+    nodes[name] = { ...param, kind: 'parameter', attributesReadAt: now };
+  }
   for (const a of response.parameterList) {
     if (!isStorablePath(a.name)) continue;
     const prev = nodes[a.name];
@@ -337,7 +350,16 @@ export function applyAddObjectResponse(
       const { childrenReadAt: _stale, ...rest } = t;
       nodes[table] = rest;
     }
-    return { ...state, nodes, parameterKey: request.parameterKey };
+    // …and link the one new instance the rediscovery finds (see linkUnlinked).
+    const unlinked = [
+      ...(state.unlinked ?? []),
+      {
+        table,
+        knownInstances: instancesOf(state, table),
+        ...(createdFor === undefined ? {} : { createdFor }),
+      },
+    ];
+    return { ...state, nodes, unlinked, parameterKey: request.parameterKey };
   }
   const path = `${table}${n}.`;
   nodes[path] = {

@@ -89,7 +89,9 @@ class PlanBuilder {
     return true;
   }
 
+  /** Queues a read; a path in backoff is skipped, a suspect of a failed batch read alone. */
   read(path: string, source: SourceRef, into = this.reads): void {
+    if (!this.allowed(path, source)) return;
     let items = into.get(path);
     if (items === undefined) into.set(path, (items = []));
     items.push({ target: path, source });
