@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { serializeEnvelope } from '@acs/cwmp';
 import {
   CpeFleet,
@@ -20,37 +21,83 @@ import {
 const DEVICES = Number(process.env['SIM_DEVICES'] ?? 50_000);
 const CONCURRENCY = Number(process.env['SIM_CONCURRENCY'] ?? 200);
 const BASELINE_DEVICES = 2_000;
+const WORKERS = Number(process.env['SIM_WORKERS'] ?? 2);
 
-// ---- child: the ACS stand-in -------------------------------------------------------------
-if (process.argv[2] === 'acs') {
-  const informResponse = Buffer.from(
-    serializeEnvelope({
-      version: '1.2',
-      header: { id: 'canned' },
-      body: { type: 'InformResponse', maxEnvelopes: 1 },
-    }),
-  );
-  const server = http.createServer({ keepAliveTimeout: 5000 }, (req, res) => {
-    let size = 0;
-    req.on('data', (c: Buffer) => (size += c.length));
-    req.on('end', () => {
-      if (size === 0) {
-        res.writeHead(204).end();
-        return;
+interface WorkerInput {
+  readonly port: number;
+  readonly devices: number;
+  readonly serialPrefix: string;
+}
+interface WorkerResult {
+  readonly ok: number;
+  readonly failed: number;
+  readonly cpu: NodeJS.CpuUsage;
+}
+
+/** One worker thread's share of the fleet: boots its devices as fast as it can, reports back. */
+async function fleetWorker(input: WorkerInput): Promise<void> {
+  const group = {
+    ...DEFAULT_GROUP,
+    serialPrefix: input.serialPrefix,
+    acsUrl: `http://127.0.0.1:${input.port}/`,
+    informIntervalSec: 86_400,
+  };
+  const fleet = new CpeFleet({
+    clock: new SystemClock(),
+    random: Math.random,
+    transport: (cpe) => new HttpSessionTransport(cpe, { timeoutMs: 30_000 }),
+    files: noFiles,
+    maxConcurrentSessions: Math.ceil(CONCURRENCY / WORKERS),
+    periodic: true,
+  });
+  fleet.add(group, input.devices);
+  await new Promise<void>((resolve) => parentPort?.once('message', () => resolve()));
+  const cpu0 = process.cpuUsage();
+  fleet.bootAll(0);
+  await new Promise<void>((resolve) => {
+    const t = setInterval(() => {
+      if (fleet.stats.ok + fleet.stats.failed >= input.devices) {
+        clearInterval(t);
+        resolve();
       }
-      res
-        .writeHead(200, { 'content-type': 'text/xml', 'content-length': informResponse.length })
-        .end(informResponse);
-    });
+    }, 20);
   });
-  server.listen(0, '127.0.0.1', () => {
-    const addr = server.address();
-    if (addr !== null && typeof addr === 'object') process.send?.({ port: addr.port });
-  });
-  process.on('message', () => process.send?.({ cpu: process.cpuUsage() }));
-  process.on('disconnect', () => process.exit(0));
-} else {
-  void main();
+  fleet.stop();
+  const result: WorkerResult = {
+    ok: fleet.stats.ok,
+    failed: fleet.stats.failed,
+    cpu: process.cpuUsage(cpu0),
+  };
+  parentPort?.postMessage(result);
+}
+
+/** The same 50,000 sessions driven by WORKERS worker threads of this process (the issue allows them). */
+async function workerSessionsPerSec(
+  port: number,
+): Promise<{ rate: number; results: WorkerResult[] }> {
+  const per = Math.ceil(DEVICES / WORKERS);
+  const workers = Array.from(
+    { length: WORKERS },
+    (_, i) =>
+      new Worker(__filename, {
+        workerData: { port, devices: per, serialPrefix: `W${i}` } satisfies WorkerInput,
+      }),
+  );
+  // Wait until every worker has created its devices, then start them together.
+  await new Promise((r) => setTimeout(r, 1500));
+  const t0 = performance.now();
+  const done = workers.map(
+    (w) =>
+      new Promise<WorkerResult>((resolve, reject) => {
+        w.once('message', (m: WorkerResult) => resolve(m));
+        w.once('error', reject);
+      }),
+  );
+  for (const w of workers) w.postMessage('go');
+  const results = await Promise.all(done);
+  const rate = (per * WORKERS) / ((performance.now() - t0) / 1000);
+  await Promise.all(workers.map((w) => w.terminate()));
+  return { rate, results };
 }
 
 function gc(): void {
@@ -206,6 +253,7 @@ async function main(): Promise<void> {
   });
   const rawRate = await rawSessionsPerSec(port, Math.min(DEVICES, 20_000), informXml);
   fleet.stop();
+  const threaded = WORKERS > 1 ? await workerSessionsPerSec(port) : undefined;
   // The baseline last, so its garbage does not blur the simulator's RSS figures.
   const basePer = baselineBytesPerDevice();
 
@@ -230,10 +278,51 @@ async function main(): Promise<void> {
   console.log(
     `  baseline raw node:http client, same requests                ${rawRate.toFixed(0).padStart(7)} sessions/s  ratio sim/raw: ${(simRate / rawRate).toFixed(2)}`,
   );
+  if (threaded !== undefined) {
+    const ok = threaded.results.reduce((a, r) => a + r.ok, 0);
+    const failed = threaded.results.reduce((a, r) => a + r.failed, 0);
+    console.log(
+      `  simulator fleet in ${WORKERS} worker threads, same sessions             ${threaded.rate.toFixed(0).padStart(7)} sessions/s  ok ${ok}, failed ${failed}  ratio vs one loop: ${(threaded.rate / simRate).toFixed(2)}`,
+    );
+  }
   console.log(
     `  CPU during the fleet run: simulator ${cpuPct(p1)} (user ${(p1.user / 1e6).toFixed(1)} s, system ${(p1.system / 1e6).toFixed(1)} s), ACS stand-in ${cpuPct(childUsed)} of one core`,
   );
   if (fleet.stats.failed > 0) console.log('  errors:', fleet.stats.summary().errors);
   child.disconnect();
   child.kill();
+}
+
+// ---- entry: the ACS stand-in child, a fleet worker thread, or the benchmark itself ----------
+if (process.argv[2] === 'acs') {
+  const informResponse = Buffer.from(
+    serializeEnvelope({
+      version: '1.2',
+      header: { id: 'canned' },
+      body: { type: 'InformResponse', maxEnvelopes: 1 },
+    }),
+  );
+  const server = http.createServer({ keepAliveTimeout: 5000 }, (req, res) => {
+    let size = 0;
+    req.on('data', (c: Buffer) => (size += c.length));
+    req.on('end', () => {
+      if (size === 0) {
+        res.writeHead(204).end();
+        return;
+      }
+      res
+        .writeHead(200, { 'content-type': 'text/xml', 'content-length': informResponse.length })
+        .end(informResponse);
+    });
+  });
+  server.listen(0, '127.0.0.1', () => {
+    const addr = server.address();
+    if (addr !== null && typeof addr === 'object') process.send?.({ port: addr.port });
+  });
+  process.on('message', () => process.send?.({ cpu: process.cpuUsage() }));
+  process.on('disconnect', () => process.exit(0));
+} else if (!isMainThread) {
+  void fleetWorker(workerData as WorkerInput);
+} else {
+  void main();
 }
