@@ -23,6 +23,8 @@ export interface CpeHttpServerOptions {
   readonly password: string;
   readonly behaviour?: CpeHttpBehaviour;
   readonly realm?: string;
+  /** Called with the request path of every accepted request (benchmarks time it). */
+  readonly onAccepted?: (path: string) => void;
 }
 
 /**
@@ -107,6 +109,7 @@ export class CpeHttpServer {
 
   private accept(req: IncomingMessage, res: ServerResponse, status: number): void {
     this.counts.accepted++;
+    this.options.onAccepted?.(req.url ?? '');
     if (this.acceptedPaths.length < 100_000) this.acceptedPaths.push(req.url ?? '');
     res.writeHead(status, { connection: 'close' }).end();
   }

@@ -1,0 +1,441 @@
+import { createSocket } from 'node:dgram';
+import { request as httpRequest } from 'node:http';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import {
+  AddressPolicy,
+  CryptoRandom,
+  DEFAULT_FANOUT_LIMITS,
+  HttpConnectionRequester,
+  InMemoryBindingStore,
+  InMemoryDeviceContactDirectory,
+  InMemoryStunCredentials,
+  SystemClock,
+  UdpConnectionRequester,
+  UdpMessageSource,
+  WAKEUP_SCHEMA_V1,
+  WakeupFanout,
+  buildUdpConnectionRequest,
+  startStunServer,
+  type FanoutLimits,
+  type Requesters,
+  type WakeupCommand,
+} from '@acs/connreq';
+import { buildDigestAuthorization, parseDigestChallenge } from '@acs/cwmp';
+
+// `npm run bench:connreq`: wake-ups through the connection-request fan-out (UDP Annex G via the
+// STUN server's socket; HTTP with Digest) against a bare loop sending the same datagrams / the
+// same Digest GET pairs, in the same run, to CPE endpoints on loopback served by a worker thread.
+// Then RSS with 100k vs 1M wake-ups pushed through the fan-out. Method: docs/benchmarks.md.
+
+const N_UDP = Number(process.env['BENCH_UDP_DEVICES'] ?? 100_000);
+const N_HTTP = Number(process.env['BENCH_HTTP_DEVICES'] ?? 10_000);
+const N_RSS = Number(process.env['BENCH_RSS_WAKEUPS'] ?? 1_000_000);
+const HTTP_CONCURRENCY = Number(process.env['BENCH_HTTP_CONCURRENCY'] ?? 128);
+const UDP_CONCURRENCY = Number(process.env['BENCH_UDP_CONCURRENCY'] ?? 1_000);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 2);
+const USER = 'bench';
+const PASS = 'bench-secret';
+
+const UDP_ADDRESSES = Array.from({ length: 10 }, (_, i) => `127.0.0.${10 + i}`);
+const HTTP_ADDRESSES = Array.from({ length: 10 }, (_, i) => `127.0.1.${10 + i}`);
+const PORTS_PER_ADDRESS = 10;
+
+const now = (): number => performance.timeOrigin + performance.now();
+const fmt = (n: number, d = 0): string =>
+  n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+const mb = (b: number): string => `${fmt(b / 1048576, 1)} MB`;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+interface Endpoints {
+  udp: { address: string; port: number }[];
+  http: { host: string; port: number }[];
+}
+
+interface Run {
+  name: string;
+  delivered: number;
+  total: number;
+  seconds: number;
+  perSec: number;
+  p50: number;
+  p99: number;
+  rss: number;
+}
+
+function quantiles(
+  start: Float64Array,
+  end: Float64Array,
+): { p50: number; p99: number; delivered: number } {
+  const lat: number[] = [];
+  for (let i = 0; i < end.length; i++)
+    if ((end[i] ?? 0) > 0) lat.push((end[i] ?? 0) - (start[i] ?? 0));
+  lat.sort((a, b) => a - b);
+  const q = (p: number): number => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] ?? NaN;
+  return { p50: q(0.5), p99: q(0.99), delivered: lat.length };
+}
+
+async function waitFor(counter: () => number, target: number, idleMs = 3_000): Promise<void> {
+  let last = -1;
+  let since = Date.now();
+  for (;;) {
+    const c = counter();
+    if (c >= target) return;
+    if (c !== last) {
+      last = c;
+      since = Date.now();
+    } else if (Date.now() - since > idleMs) return; // lost datagrams: stop waiting
+    await sleep(5);
+  }
+}
+
+function summarize(name: string, t0: number, starts: Float64Array, arrivals: Float64Array): Run {
+  let last = t0;
+  for (const a of arrivals) if (a > last) last = a;
+  const { p50, p99, delivered } = quantiles(starts, arrivals);
+  const seconds = (last - t0) / 1000;
+  return {
+    name,
+    delivered,
+    total: arrivals.length,
+    seconds,
+    perSec: delivered / seconds,
+    p50,
+    p99,
+    rss: process.memoryUsage().rss,
+  };
+}
+
+function fanoutFor(
+  requesters: Requesters,
+  directory: InMemoryDeviceContactDirectory,
+  limits: Partial<FanoutLimits>,
+): WakeupFanout {
+  return new WakeupFanout({
+    directory,
+    bindings: new InMemoryBindingStore(),
+    requesters,
+    sink: { publish: () => Promise.resolve() },
+    clock: new SystemClock(),
+    random: new CryptoRandom(),
+    limits: { ...DEFAULT_FANOUT_LIMITS, ratePerSec: 10_000_000, ...limits },
+  });
+}
+
+const command = (deviceId: string): WakeupCommand => ({
+  schema: WAKEUP_SCHEMA_V1,
+  deviceId,
+  requestedAt: new Date().toISOString(),
+});
+
+// ------------------------------------------------------------------ UDP
+
+async function udpBaseline(
+  ep: Endpoints,
+  arrivals: Float64Array,
+  counters: Int32Array,
+): Promise<Run> {
+  arrivals.fill(0);
+  Atomics.store(counters, 1, 0);
+  const socket = createSocket('udp4');
+  await new Promise<void>((r) => socket.bind(0, '127.0.0.1', r));
+  const source = new UdpMessageSource(new SystemClock(), new CryptoRandom());
+  const starts = new Float64Array(N_UDP);
+  let inFlight = 0;
+  const t0 = now();
+  for (let i = 0; i < N_UDP; i++) {
+    while (inFlight >= UDP_CONCURRENCY) await new Promise((r) => setImmediate(r));
+    const e = ep.udp[i % ep.udp.length]!;
+    starts[i] = now();
+    const dgram = buildUdpConnectionRequest({
+      ...source.next(),
+      un: `d${i}`,
+      hostPort: `${e.address}:${e.port}`,
+      password: PASS,
+    });
+    inFlight++;
+    socket.send(dgram, e.port, e.address, () => inFlight--);
+  }
+  await waitFor(() => Atomics.load(counters, 1), N_UDP);
+  socket.close();
+  return summarize('bare loop (sign + send)', t0, starts, arrivals);
+}
+
+async function udpFanout(
+  ep: Endpoints,
+  arrivals: Float64Array,
+  counters: Int32Array,
+): Promise<Run> {
+  arrivals.fill(0);
+  Atomics.store(counters, 1, 0);
+  const stun = await startStunServer({
+    host: '127.0.0.1',
+    port: 0,
+    credentials: new InMemoryStunCredentials(),
+    bindings: new InMemoryBindingStore(),
+    clock: new SystemClock(),
+  });
+  const directory = new InMemoryDeviceContactDirectory();
+  for (let i = 0; i < N_UDP; i++) {
+    const e = ep.udp[i % ep.udp.length]!;
+    await directory.put({
+      deviceId: `u${i}`,
+      udp: { address: `${e.address}:${e.port}`, username: `d${i}`, password: PASS },
+    });
+  }
+  const udp = new UdpConnectionRequester({
+    sender: stun,
+    clock: new SystemClock(),
+    random: new CryptoRandom(),
+    policy: new AddressPolicy({ allow: ['127.0.0.0/8'], deny: [] }),
+    copies: 1,
+  });
+  const fanout = fanoutFor({ udp }, directory, { concurrency: UDP_CONCURRENCY });
+  const starts = new Float64Array(N_UDP);
+  const t0 = now();
+  for (let i = 0; i < N_UDP; i++) {
+    starts[i] = now();
+    await fanout.submit(command(`u${i}`));
+  }
+  await fanout.idle();
+  await waitFor(() => Atomics.load(counters, 1), N_UDP);
+  await stun.stop();
+  return summarize('fan-out → UDP requester → STUN socket', t0, starts, arrivals);
+}
+
+// ------------------------------------------------------------------ HTTP
+
+function httpUrl(ep: Endpoints, i: number): { host: string; port: number; path: string } {
+  const e = ep.http[i % ep.http.length]!;
+  return { host: e.host, port: e.port, path: `/cr/h${i}` };
+}
+
+function bareGet(
+  host: string,
+  port: number,
+  path: string,
+  authorization?: string,
+): Promise<{ status: number; www?: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      {
+        host,
+        port,
+        path,
+        agent: false,
+        headers: authorization === undefined ? {} : { authorization },
+      },
+      (res) => {
+        const www = res.headers['www-authenticate'];
+        resolve({ status: res.statusCode ?? 0, ...(www === undefined ? {} : { www }) });
+        res.destroy();
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function httpBaseline(
+  ep: Endpoints,
+  arrivals: Float64Array,
+  counters: Int32Array,
+): Promise<Run> {
+  arrivals.fill(0);
+  Atomics.store(counters, 2, 0);
+  const starts = new Float64Array(N_HTTP);
+  let next = 0;
+  const t0 = now();
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      const i = next++;
+      if (i >= N_HTTP) return;
+      const u = httpUrl(ep, i);
+      starts[i] = now();
+      const first = await bareGet(u.host, u.port, u.path);
+      if (first.status !== 401 || first.www === undefined) continue;
+      const auth = buildDigestAuthorization({
+        challenge: parseDigestChallenge(first.www),
+        username: USER,
+        password: PASS,
+        method: 'GET',
+        uri: u.path,
+        nc: 1,
+      });
+      await bareGet(u.host, u.port, u.path, auth);
+    }
+  };
+  await Promise.all(Array.from({ length: HTTP_CONCURRENCY }, worker));
+  await waitFor(() => Atomics.load(counters, 2), N_HTTP);
+  return summarize('bare GET pairs (Digest)', t0, starts, arrivals);
+}
+
+async function httpFanout(
+  ep: Endpoints,
+  arrivals: Float64Array,
+  counters: Int32Array,
+): Promise<Run> {
+  arrivals.fill(0);
+  Atomics.store(counters, 2, 0);
+  const directory = new InMemoryDeviceContactDirectory();
+  for (let i = 0; i < N_HTTP; i++) {
+    const u = httpUrl(ep, i);
+    await directory.put({
+      deviceId: `h${i}`,
+      http: { url: `http://${u.host}:${u.port}${u.path}`, username: USER, password: PASS },
+    });
+  }
+  const http = new HttpConnectionRequester({
+    policy: new AddressPolicy({ allow: ['127.0.0.0/8'], deny: [] }),
+    random: new CryptoRandom(),
+    timeoutMs: 10_000,
+  });
+  const fanout = fanoutFor({ http }, directory, { concurrency: HTTP_CONCURRENCY });
+  const starts = new Float64Array(N_HTTP);
+  const t0 = now();
+  for (let i = 0; i < N_HTTP; i++) {
+    starts[i] = now();
+    await fanout.submit(command(`h${i}`));
+  }
+  await fanout.idle();
+  await waitFor(() => Atomics.load(counters, 2), N_HTTP);
+  const r = summarize('fan-out → HTTP Digest requester', t0, starts, arrivals);
+  const failed = Object.entries(fanout.stats.byOutcome).filter(([k]) => k !== 'accepted');
+  if (failed.length > 0)
+    console.log(
+      `  (http outcomes other than accepted: ${JSON.stringify(Object.fromEntries(failed))})`,
+    );
+  return r;
+}
+
+// ------------------------------------------------------------------ RSS
+
+async function rssFlat(): Promise<{
+  at100k: number;
+  atEnd: number;
+  heap100k: number;
+  heapEnd: number;
+  perSec: number;
+}> {
+  const directory = new InMemoryDeviceContactDirectory();
+  // Each request completes on a timer, so the fan-out stays full (maxPending devices admitted)
+  // and the rest waits upstream, as it waits in Kafka behind the consumer's back-pressure.
+  const udp = {
+    request: () => new Promise<{ kind: 'sent' }>((r) => setTimeout(() => r({ kind: 'sent' }), 1)),
+  };
+  const fanout = fanoutFor({ udp }, directory, {
+    concurrency: 1_000,
+    maxPending: DEFAULT_FANOUT_LIMITS.maxPending,
+  });
+  let at100k = 0;
+  let heap100k = 0;
+  const t0 = now();
+  for (let i = 0; i < N_RSS; i++) {
+    await fanout.submit({
+      ...command(`m${i}`),
+      contact: {
+        deviceId: `m${i}`,
+        udp: { address: '127.0.0.1:9', username: `d${i}`, password: PASS },
+      },
+    });
+    if (i + 1 === Math.min(100_000, N_RSS)) {
+      at100k = process.memoryUsage().rss;
+      heap100k = process.memoryUsage().heapUsed;
+    }
+  }
+  await fanout.idle();
+  const atEnd = process.memoryUsage().rss;
+  return {
+    at100k,
+    atEnd,
+    heap100k,
+    heapEnd: process.memoryUsage().heapUsed,
+    perSec: N_RSS / ((now() - t0) / 1000),
+  };
+}
+
+// ------------------------------------------------------------------ main
+
+function print(title: string, runs: Run[], baseline: string): void {
+  const base = runs.find((r) => r.name === baseline)!;
+  console.log(`\n${title}`);
+  for (const r of runs) {
+    const ratio = r.perSec / base.perSec;
+    console.log(
+      `  ${r.name.padEnd(42)} ${fmt(r.perSec).padStart(8)} wake-ups/s  p50 ${fmt(r.p50, 1).padStart(7)} ms  p99 ${fmt(r.p99, 1).padStart(7)} ms  ` +
+        `delivered ${fmt(r.delivered)}/${fmt(r.total)}  RSS ${mb(r.rss)}${r === base ? '' : `  ratio ${fmt(ratio, 2)}`}`,
+    );
+  }
+}
+
+const best = (runs: Run[]): Run => runs.reduce((a, b) => (b.perSec > a.perSec ? b : a));
+
+async function main(): Promise<void> {
+  const udpArrivals = new SharedArrayBuffer(8 * N_UDP);
+  const httpArrivals = new SharedArrayBuffer(8 * N_HTTP);
+  const countersBuf = new SharedArrayBuffer(4 * 4);
+  const counters = new Int32Array(countersBuf);
+  const worker = new Worker(join(__dirname, 'lib', 'connreq-endpoints.worker.js'), {
+    workerData: {
+      udpAddresses: UDP_ADDRESSES,
+      udpPortsPerAddress: PORTS_PER_ADDRESS,
+      httpAddresses: HTTP_ADDRESSES,
+      httpPortsPerAddress: PORTS_PER_ADDRESS,
+      username: USER,
+      password: PASS,
+      udpArrivals,
+      httpArrivals,
+      counters: countersBuf,
+    },
+  });
+  const ep = await new Promise<Endpoints>((resolve) => worker.once('message', resolve));
+  console.log(
+    `connreq bench: ${fmt(N_UDP)} UDP devices on ${ep.udp.length} sockets (${UDP_ADDRESSES.length} addresses × ${PORTS_PER_ADDRESS} ports), ` +
+      `${fmt(N_HTTP)} HTTP devices on ${ep.http.length} Digest servers (${HTTP_ADDRESSES.length} addresses × ${PORTS_PER_ADDRESS} ports, one path per device); ` +
+      `best of ${ROUNDS} rounds; node ${process.version}`,
+  );
+  const ua = new Float64Array(udpArrivals);
+  const ha = new Float64Array(httpArrivals);
+  const udpRuns: Run[][] = [[], []];
+  const httpRuns: Run[][] = [[], []];
+  for (let round = 0; round < ROUNDS; round++) {
+    udpRuns[0]!.push(await udpBaseline(ep, ua, counters));
+    udpRuns[1]!.push(await udpFanout(ep, ua, counters));
+    httpRuns[0]!.push(await httpBaseline(ep, ha, counters));
+    httpRuns[1]!.push(await httpFanout(ep, ha, counters));
+  }
+  const u = [best(udpRuns[0]!), best(udpRuns[1]!)];
+  const h = [best(httpRuns[0]!), best(httpRuns[1]!)];
+  print(
+    'UDP connection requests (Annex G, 1 datagram per wake-up; time to accepted = until the CPE socket got it)',
+    u,
+    u[0]!.name,
+  );
+  print(
+    'HTTP connection requests (401 Digest challenge + authenticated GET → 204; new TCP connection each)',
+    h,
+    h[0]!.name,
+  );
+  const rss = await rssFlat();
+  console.log(
+    `\nRSS with wake-ups pushed through the fan-out (maxPending ${fmt(DEFAULT_FANOUT_LIMITS.maxPending)}): ` +
+      `after 100k ${mb(rss.at100k)}, after ${fmt(N_RSS)} ${mb(rss.atEnd)} (${fmt(((rss.atEnd - rss.at100k) / rss.at100k) * 100, 1)}%); ` +
+      `heap ${mb(rss.heap100k)} → ${mb(rss.heapEnd)}; ${fmt(rss.perSec)} wake-ups/s`,
+  );
+  const verdict = {
+    udpPerSec: Math.round(u[1]!.perSec),
+    udpRatio: Number((u[1]!.perSec / u[0]!.perSec).toFixed(2)),
+    httpPerSec: Math.round(h[1]!.perSec),
+    httpRatio: Number((h[1]!.perSec / h[0]!.perSec).toFixed(2)),
+    rssChangePct: Number((((rss.atEnd - rss.at100k) / rss.at100k) * 100).toFixed(1)),
+  };
+  console.log(`\nsummary ${JSON.stringify(verdict)}`);
+  worker.postMessage('stop');
+  await worker.terminate();
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
