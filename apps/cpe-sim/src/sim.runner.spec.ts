@@ -22,15 +22,13 @@ async function standIn(): Promise<{ server: http.Server; port: number; events: s
       if (body === '') return void res.writeHead(204).end();
       const env = parseEnvelope(body);
       if (env.body.type === 'Inform') events.push(...env.body.event.map((e) => e.eventCode));
-      res
-        .writeHead(200, { 'content-type': 'text/xml' })
-        .end(
-          serializeEnvelope({
-            version: env.version,
-            header: { id: '1' },
-            body: { type: 'InformResponse', maxEnvelopes: 1 },
-          }),
-        );
+      res.writeHead(200, { 'content-type': 'text/xml' }).end(
+        serializeEnvelope({
+          version: env.version,
+          header: { id: '1' },
+          body: { type: 'InformResponse', maxEnvelopes: 1 },
+        }),
+      );
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
