@@ -112,6 +112,13 @@ async function serve(target: Target): Promise<void> {
     };
   }
   process.send?.({ port });
+  // CPU time of this process, on request: the parent divides it by the sessions it measured.
+  process.on('message', (m: unknown) => {
+    if (m === 'cpu') {
+      const u = process.cpuUsage();
+      process.send?.({ cpuUs: u.user + u.system });
+    }
+  });
   process.once('SIGTERM', () => {
     void close().then(() => process.exit(0));
   });
@@ -126,6 +133,18 @@ async function startTarget(target: Target): Promise<{ child: ChildProcess; port:
     child.once('exit', (code) => reject(new Error(`${target} target exited with ${code}`)));
   });
   return { child, port };
+}
+
+function cpuOf(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    const onMessage = (m: { cpuUs?: number }): void => {
+      if (m.cpuUs === undefined) return;
+      child.off('message', onMessage);
+      resolve(m.cpuUs);
+    };
+    child.on('message', onMessage);
+    child.send('cpu');
+  });
 }
 
 function median(xs: readonly number[]): number {
@@ -148,22 +167,24 @@ async function main(): Promise<void> {
   // each round rotates the order.
   const targets = new Map<Target, { child: ChildProcess; port: number }>();
   for (const t of order) targets.set(t, await startTarget(t));
-  const runs = new Map<Target, LoadResult[]>(order.map((t) => [t, []]));
+  const runs = new Map<Target, (LoadResult & { cpuUsPerSession: number })[]>(
+    order.map((t) => [t, []]),
+  );
   try {
     for (let round = 0; round < ROUNDS; round++) {
       for (let k = 0; k < order.length; k++) {
         const t = order[(round + k) % order.length] as Target;
-        const port = targets.get(t)?.port;
-        const r = await runCpeLoad({
-          url: `http://127.0.0.1:${port}/`,
-          cpes: CPES,
-          warmupMs: WARMUP_MS,
-          durationMs: DURATION_MS,
-        });
-        runs.get(t)?.push(r);
+        const target = targets.get(t);
+        if (target === undefined) continue;
+        const url = `http://127.0.0.1:${target.port}/`;
+        await runCpeLoad({ url, cpes: CPES, warmupMs: 0, durationMs: WARMUP_MS });
+        const cpu0 = await cpuOf(target.child);
+        const r = await runCpeLoad({ url, cpes: CPES, warmupMs: 0, durationMs: DURATION_MS });
+        const cpuUsPerSession = ((await cpuOf(target.child)) - cpu0) / Math.max(1, r.sessions);
+        runs.get(t)?.push({ ...r, cpuUsPerSession });
         const errs = r.errors === 0 ? '' : `  errors ${r.errors} (${r.errorSamples.join('; ')})`;
         console.log(
-          `  round ${round + 1} ${labels[t].padEnd(48)} ${r.sessionsPerSec.toFixed(0).padStart(6)} sessions/s${errs}`,
+          `  round ${round + 1} ${labels[t].padEnd(48)} ${r.sessionsPerSec.toFixed(0).padStart(6)} sessions/s  ${cpuUsPerSession.toFixed(0).padStart(5)} µs CPU/session${errs}`,
         );
       }
     }
@@ -174,7 +195,10 @@ async function main(): Promise<void> {
       await exited;
     }
   }
-  const summary = new Map<Target, { rate: number; p50: number; p99: number; errors: number }>();
+  const summary = new Map<
+    Target,
+    { rate: number; p50: number; p99: number; errors: number; cpu: number }
+  >();
   for (const t of order) {
     const rs = runs.get(t) ?? [];
     summary.set(t, {
@@ -182,6 +206,7 @@ async function main(): Promise<void> {
       p50: median(rs.map((r) => r.p50Ms)),
       p99: median(rs.map((r) => r.p99Ms)),
       errors: rs.reduce((n, r) => n + r.errors, 0),
+      cpu: median(rs.map((r) => r.cpuUsPerSession)),
     });
   }
   console.log('');
@@ -189,7 +214,7 @@ async function main(): Promise<void> {
     const m = summary.get(t);
     if (m === undefined) continue;
     console.log(
-      `${labels[t].padEnd(48)} ${m.rate.toFixed(0).padStart(7)} sessions/s  p50 ${m.p50.toFixed(2).padStart(7)} ms  p99 ${m.p99.toFixed(2).padStart(7)} ms  errors ${m.errors}`,
+      `${labels[t].padEnd(48)} ${m.rate.toFixed(0).padStart(7)} sessions/s  p50 ${m.p50.toFixed(2).padStart(7)} ms  p99 ${m.p99.toFixed(2).padStart(7)} ms  ${m.cpu.toFixed(0).padStart(5)} µs CPU/session  errors ${m.errors}`,
     );
   }
   const c = summary.get('bare')?.rate ?? NaN;
@@ -197,6 +222,13 @@ async function main(): Promise<void> {
   const b = (summary.get('embedded')?.rate ?? NaN) / c;
   console.log(
     `ratio a/c = ${a.toFixed(2)} (target >= 0.25)   ratio b/c = ${b.toFixed(2)} (target >= 0.5)`,
+  );
+  // On a machine shared with other work, sessions/s swings with the neighbours' load; CPU time
+  // per session of the target process does much less. Its ratio is the throughput ratio the
+  // target would reach with a core to itself ((a) excludes the Redis and Kafka servers' CPU).
+  const cpuC = summary.get('bare')?.cpu ?? NaN;
+  console.log(
+    `CPU-cost ratio c/a = ${(cpuC / (summary.get('real')?.cpu ?? NaN)).toFixed(2)}   c/b = ${(cpuC / (summary.get('embedded')?.cpu ?? NaN)).toFixed(2)}`,
   );
 }
 

@@ -8,8 +8,20 @@ const BYTES = '$bytes';
 
 /** JSON with bigint → `{"$bigint":"123"}` and bytes → `{"$bytes":"<base64>"}`, both lossless. */
 export function encodeJson(value: unknown): string {
-  // A replacer rather than a converted copy: JSON.stringify walks the tree natively once.
-  return JSON.stringify(value, replacer);
+  // A replacer function turns off V8's fast serializer, so it is used only when the value really
+  // holds a bigint or bytes (most events do not); the check allocates nothing.
+  return hasTagged(value) ? JSON.stringify(value, replacer) : JSON.stringify(value);
+}
+
+function hasTagged(v: unknown): boolean {
+  if (typeof v === 'bigint' || v instanceof Uint8Array) return true;
+  if (v === null || typeof v !== 'object') return false;
+  if (Array.isArray(v)) {
+    for (const x of v) if (hasTagged(x)) return true;
+    return false;
+  }
+  for (const k in v) if (hasTagged((v as Record<string, unknown>)[k])) return true;
+  return false;
 }
 
 function replacer(this: unknown, key: string, value: unknown): unknown {

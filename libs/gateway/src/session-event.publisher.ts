@@ -81,12 +81,17 @@ export class SessionEventPublisher {
     });
   }
 
+  private lastMs = NaN;
+  private lastIso = '';
+
   private base(record: SessionRecord): { deviceId: string; sessionId: string; occurredAt: string } {
-    return {
-      deviceId: record.deviceId,
-      sessionId: record.sessionId,
-      occurredAt: new Date(this.clock.now()).toISOString(),
-    };
+    const now = this.clock.now();
+    // Several events per millisecond under load: format each millisecond once.
+    if (now !== this.lastMs) {
+      this.lastMs = now;
+      this.lastIso = new Date(now).toISOString();
+    }
+    return { deviceId: record.deviceId, sessionId: record.sessionId, occurredAt: this.lastIso };
   }
 
   private async publish(topic: string, record: SessionRecord, event: CwmpEvent): Promise<void> {
