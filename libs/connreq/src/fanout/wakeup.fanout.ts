@@ -181,7 +181,7 @@ export class WakeupFanout {
               method: m,
               outcome: r.kind,
               ...(r.detail === undefined ? {} : { detail: r.detail.slice(0, 512) }),
-              at: new Date(this.deps.clock.now()).toISOString(),
+              at: this.isoNow(),
             });
           outcome = r.kind;
           if (r.kind === 'accepted' || r.kind === 'sent') break outer;
@@ -203,7 +203,7 @@ export class WakeupFanout {
         method: method ?? 'http',
         outcome: 'error',
         detail: `internal: ${(e as Error).message}`.slice(0, 512),
-        at: new Date(this.deps.clock.now()).toISOString(),
+        at: this.isoNow(),
       });
     }
     if (holding) this.sem.release();
@@ -216,8 +216,8 @@ export class WakeupFanout {
       ...(method === undefined ? {} : { method }),
       attempts,
       coalesced: slot.coalesced,
-      requestedAt: new Date(slot.requestedAt).toISOString(),
-      finishedAt: new Date(this.deps.clock.now()).toISOString(),
+      requestedAt: isoOf(slot.requestedAt),
+      finishedAt: this.isoNow(),
     };
     this.stats.byOutcome[outcome] = (this.stats.byOutcome[outcome] ?? 0) + 1;
     try {
@@ -230,6 +230,19 @@ export class WakeupFanout {
     this.stats.pending = this.slots.size;
     this.admitWaiters.shift()?.();
     if (this.slots.size === 0) for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  // One ISO string per millisecond: at tens of thousands of results per second, the same instant
+  // is formatted many times.
+  private isoAt = -1;
+  private isoText = '';
+  private isoNow(): string {
+    const t = this.deps.clock.now();
+    if (t !== this.isoAt) {
+      this.isoAt = t;
+      this.isoText = new Date(t).toISOString();
+    }
+    return this.isoText;
   }
 
   private async token(): Promise<void> {
@@ -268,6 +281,10 @@ export class WakeupFanout {
         return r.xmpp.request(contact.xmpp);
     }
   }
+}
+
+function isoOf(ms: number): string {
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : new Date(0).toISOString();
 }
 
 function missing(m: ConnreqMethod): AttemptOutcome {
