@@ -204,7 +204,8 @@ describe(applyRpcResult.name, () => {
       retries: 1,
     });
     const ok = applyTransferComplete(
-      next,
+      { ...next, softwareVersion: '2.0' }, // the Inform of that session reported the new version
+
       {
         type: 'TransferComplete',
         commandKey: 'fw-1',
@@ -216,6 +217,41 @@ describe(applyRpcResult.name, () => {
     );
     expect(ok.transfers).toEqual({});
     expect(ok.faults).toEqual({});
+  });
+
+  it('faults a firmware transfer that succeeded without changing the version, then calls it a loop', () => {
+    const pending = {
+      ...st,
+      softwareVersion: '1.0',
+      transfers: {
+        fw: { commandKey: 'fw', startedAt: T0, version: '2.0', source: P1, target: 'firmware:2.0' },
+      },
+    };
+    const done = (state: typeof pending) =>
+      applyTransferComplete(
+        state,
+        {
+          type: 'TransferComplete',
+          commandKey: 'fw',
+          faultStruct: { faultCode: 0, faultString: '' },
+          startTime: '',
+          completeTime: '',
+        },
+        NOW,
+      );
+    let cur = done(pending);
+    expect(cur.faults[faultKey(P1, 'firmware:2.0')]).toMatchObject({
+      kind: 'transfer',
+      retries: 1,
+    });
+    cur = done({ ...pending, faults: cur.faults });
+    cur = done({ ...pending, faults: cur.faults });
+    expect(cur.faults[faultKey(P1, 'firmware:2.0')]).toMatchObject({
+      kind: 'loop',
+      retries: 3,
+      nextRetryAt: null,
+    });
+    expect(done({ ...pending, softwareVersion: '2.0', faults: cur.faults }).faults).toEqual({});
   });
 
   it('refuses a result that answers another method', () => {

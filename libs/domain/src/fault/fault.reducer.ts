@@ -143,6 +143,9 @@ export function clearFaultsOf(state: DeviceState, source: SourceRef): DeviceStat
 /**
  * TransferComplete (TR-069 A.3.3.2) for a Download the ACS started: FaultCode 0 = success;
  * 9010–9020 are transfer faults, recorded against the profile/task that asked for the download.
+ * A firmware transfer that "succeeds" while the Inform of the same session still reports the old
+ * SoftwareVersion is a failure too (else it would be downloaded again every session); after
+ * `loopThreshold` of those it is a loop and not retried until the profile changes.
  */
 export function applyTransferComplete(
   state: DeviceState,
@@ -154,22 +157,31 @@ export function applyTransferComplete(
   if (t === undefined) return state;
   const transfers = { ...state.transfers };
   delete transfers[message.commandKey];
-  if (message.faultStruct.faultCode === 0) return { ...state, transfers };
+  const code = message.faultStruct.faultCode;
+  const unchanged = code === 0 && t.version !== undefined && state.softwareVersion !== t.version;
+  if (code === 0 && !unchanged) {
+    const faults = { ...state.faults };
+    delete faults[faultKey(t.source, t.target)];
+    return { ...state, transfers, faults };
+  }
   const p = { ...DEFAULT_PLAN_POLICY, ...policy };
   const key = faultKey(t.source, t.target);
   const prev = state.faults[key];
   const retries = (prev?.retries ?? 0) + 1;
+  const loop = unchanged && retries >= p.loopThreshold;
   const f: FaultRecord = {
     source: t.source,
     target: t.target,
-    kind: 'transfer',
+    kind: loop ? 'loop' : 'transfer',
     method: 'Download',
-    code: message.faultStruct.faultCode,
-    message: message.faultStruct.faultString,
+    code,
+    message: unchanged
+      ? `transfer completed but SoftwareVersion is ${state.softwareVersion ?? 'unknown'}, not ${t.version ?? ''}`
+      : message.faultStruct.faultString,
     retries,
     firstAt: prev?.firstAt ?? now,
     lastAt: now,
-    nextRetryAt: now + backoffDelay(retries, p),
+    nextRetryAt: loop ? null : now + backoffDelay(retries, p),
   };
   return { ...state, transfers, faults: { ...state.faults, [key]: f } };
 }

@@ -86,6 +86,24 @@ describe(taskStatus.name, () => {
     });
   });
 
+  it('is done for a download only once its transfer completed', () => {
+    const t = mk({ kind: 'download', file: { url: 'http://127.0.0.1/cfg' } });
+    const accepted = {
+      ...st,
+      actionRuns: { 'task:t1': NOW - 10 },
+      transfers: {
+        'task-t1': {
+          commandKey: 'task-t1',
+          startedAt: NOW - 10,
+          source: { kind: 'task' as const, id: 't1' },
+          target: 'task:t1',
+        },
+      },
+    };
+    expect(taskStatus(t, accepted, NOW).status).toBe('pending');
+    expect(taskStatus(t, { ...accepted, transfers: {} }, NOW).status).toBe('done');
+  });
+
   it('expires', () => {
     expect(taskStatus(mk({ kind: 'reboot' }, { expiresAt: NOW }), st, NOW)).toEqual({
       status: 'expired',
