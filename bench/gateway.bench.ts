@@ -23,7 +23,7 @@ import { runCpeLoad, type LoadResult } from './lib/cpe-load';
 type Target = 'real' | 'embedded' | 'bare';
 
 const CPES = Number(process.env['BENCH_CPES'] ?? 100);
-const WARMUP_MS = Number(process.env['BENCH_WARMUP_MS'] ?? 1_000);
+const WARMUP_MS = Number(process.env['BENCH_WARMUP_MS'] ?? 2_000);
 const DURATION_MS = Number(process.env['BENCH_DURATION_MS'] ?? 5_000);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 
