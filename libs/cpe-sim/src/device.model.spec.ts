@@ -238,6 +238,43 @@ describe(DeviceModel.name, () => {
     });
   });
 
+  describe('alias-based addressing', () => {
+    it('reads, writes and deletes through [alias] segments, answering with instance numbers', () => {
+      const m = model();
+      expect(m.read('Device.WiFi.SSID.2.Alias')).toEqual(str('cpe-2'));
+      expect(m.getValues(['Device.WiFi.SSID.[cpe-2].SSID'])).toEqual({
+        ok: true,
+        value: [{ name: 'Device.WiFi.SSID.2.SSID', value: str('ACME-S1-2') }],
+      });
+      expect(
+        m.setValues([{ name: 'Device.WiFi.SSID.[cpe-1].Alias', value: str('guest') }]).ok,
+      ).toBe(true);
+      expect(
+        m.setValues([{ name: 'Device.WiFi.SSID.[guest].SSID', value: str('visitors') }]).ok,
+      ).toBe(true);
+      expect(m.read('Device.WiFi.SSID.1.SSID')).toEqual(str('visitors'));
+      expect(m.addObject('Device.NAT.PortMapping.')).toEqual({ ok: true, value: 2 });
+      expect(m.read('Device.NAT.PortMapping.2.Alias')).toEqual(str('cpe-2'));
+      expect(m.deleteObject('Device.NAT.PortMapping.[cpe-2].')).toEqual({ ok: true, value: true });
+    });
+
+    it.each([
+      ['Device.WiFi.SSID.[nope].SSID'],
+      ['Device.WiFi.SSID.[cpe-2.SSID'],
+      ['Device.WiFi[cpe-1].SSID'],
+    ])('faults 9005 for %s', (path) => {
+      expect(model().getValues([path])).toEqual({ ok: false, fault: 9005 });
+    });
+
+    it('reports an unknown alias in SetParameterValuesFault under the name the ACS sent', () => {
+      expect(model().setValues([{ name: 'Device.WiFi.SSID.[x].SSID', value: str('a') }])).toEqual({
+        ok: false,
+        fault: 9003,
+        faults: [{ parameterName: 'Device.WiFi.SSID.[x].SSID', faultCode: 9005 }],
+      });
+    });
+  });
+
   describe('attributes', () => {
     it('sets notification on a subtree and reads it back', () => {
       const m = model();

@@ -61,12 +61,39 @@ export class DeviceModel {
     return this.tables?.get(table) ?? this.template.instances.get(table) ?? [];
   }
 
+  /**
+   * Alias-based addressing (TR-069 A.2.2.1, CWMP 1.4): `Device.WiFi.SSID.[cpe-2].SSID` names the
+   * instance whose Alias is `cpe-2`; returns the instance-number form, or undefined when no
+   * instance has that alias. Paths without `[` are returned as they are.
+   */
+  canonical(path: string): string | undefined {
+    if (!path.includes('[')) return path;
+    let out = '';
+    let rest = path;
+    for (;;) {
+      const open = rest.indexOf('[');
+      if (open < 0) return out + rest;
+      const close = rest.indexOf(']', open);
+      if (close < 0 || rest[open - 1] !== '.') return undefined;
+      const table = out + rest.slice(0, open);
+      const alias = rest.slice(open + 1, close);
+      const n = this.instancesOf(table).find((i) => this.rawRead(`${table}${i}.Alias`) === alias);
+      if (n === undefined) return undefined;
+      out = `${table}${n}`;
+      rest = rest.slice(close + 1);
+    }
+  }
+
   /** The schema node of a concrete path if every instance along it exists, else undefined. */
   resolve(path: string): SchemaNode | undefined {
     // Fast path: a path of the template's own instances, on a device whose tables are untouched.
     if (this.tables === undefined) {
       const known = this.template.concreteNode(path);
       if (known !== undefined) return known;
+    }
+    if (path.includes('[')) {
+      const canonical = this.canonical(path);
+      return canonical === undefined ? undefined : this.resolve(canonical);
     }
     if (!path.startsWith(this.root) || !isValidPath(path)) return undefined;
     const schemaPath = toSchemaPath(path);
@@ -154,9 +181,10 @@ export class DeviceModel {
 
   getValues(names: readonly string[]): ModelResult<ParameterValue[]> {
     const out: ParameterValue[] = [];
-    for (const name of names) {
+    for (const given of names) {
+      const name = this.canonical(given);
       const paths: string[] = [];
-      if (!this.collect(name, paths)) return fail(9005);
+      if (name === undefined || !this.collect(name, paths)) return fail(9005);
       for (const p of paths) {
         const value = this.read(p);
         if (value !== undefined) out.push({ name: p, value });
@@ -166,7 +194,9 @@ export class DeviceModel {
   }
 
   /** TR-069 A.3.2.3 GetParameterNames. */
-  getNames(path: string, nextLevel: boolean): ModelResult<ParameterInfo[]> {
+  getNames(given: string, nextLevel: boolean): ModelResult<ParameterInfo[]> {
+    const path = this.canonical(given);
+    if (path === undefined) return fail(9005);
     if (path === '') {
       if (nextLevel) return ok([{ name: this.root, writable: false }]);
       return this.getNames(this.root, false);
@@ -209,20 +239,21 @@ export class DeviceModel {
     const faults: SetParameterValuesFault[] = [];
     const seen = new Set<string>();
     const writes: [string, string][] = [];
-    for (const { name, value } of list) {
+    for (const { name: given, value } of list) {
+      const name = this.canonical(given) ?? given;
       const node = this.resolve(name);
       if (node === undefined || node.kind !== 'parameter' || name.endsWith('.')) {
-        faults.push({ parameterName: name, faultCode: 9005 });
+        faults.push({ parameterName: given, faultCode: 9005 });
         continue;
       }
       if (!node.writable) {
-        faults.push({ parameterName: name, faultCode: 9008 });
+        faults.push({ parameterName: given, faultCode: 9008 });
         continue;
       }
       const text = toText(value);
       const check = checkValue(node, value, text);
       if (check !== undefined) {
-        faults.push({ parameterName: name, faultCode: check });
+        faults.push({ parameterName: given, faultCode: check });
         continue;
       }
       if (seen.has(name)) return { ok: false, fault: 9003, faults: [] };
@@ -242,7 +273,8 @@ export class DeviceModel {
   }
 
   /** TR-069 A.3.2.6 AddObject: path names a writable table, ends with '.'. */
-  addObject(path: string): ModelResult<number> {
+  addObject(given: string): ModelResult<number> {
+    const path = this.canonical(given) ?? '';
     const node = path.endsWith('.') ? this.resolve(path) : undefined;
     const entry = node?.kind === 'object' ? this.template.node(`${node.path}{i}.`) : undefined;
     if (entry === undefined || entry.kind !== 'object') return fail(9005);
@@ -256,13 +288,17 @@ export class DeviceModel {
     (this.nextInstance ??= new Map()).set(path, next + 1);
     // Parameters of a new instance start from the schema defaults.
     this.walk(`${path}${next}.`, entry, (p, n) => {
-      if (n.kind === 'parameter') (this.values ??= new Map()).set(p, this.template.defaultValue(n));
+      if (n.kind !== 'parameter') return;
+      // TR-069 A.2.2.1: a CPE-assigned alias is "cpe-" followed by the instance number.
+      const alias = p === `${path}${next}.Alias` ? `cpe-${next}` : undefined;
+      (this.values ??= new Map()).set(p, alias ?? this.template.defaultValue(n));
     });
     return ok(next);
   }
 
   /** TR-069 A.3.2.7 DeleteObject: path names an existing instance of a writable table. */
-  deleteObject(path: string): ModelResult<true> {
+  deleteObject(given: string): ModelResult<true> {
+    const path = this.canonical(given) ?? '';
     const node = path.endsWith('.') ? this.resolve(path) : undefined;
     if (node === undefined || node.kind !== 'object' || !node.multi) return fail(9005);
     if (!node.writable) return fail(9005);
@@ -287,9 +323,10 @@ export class DeviceModel {
 
   getAttributes(names: readonly string[]): ModelResult<ParameterAttribute[]> {
     const out: ParameterAttribute[] = [];
-    for (const name of names) {
+    for (const given of names) {
+      const name = this.canonical(given);
       const paths: string[] = [];
-      if (!this.collect(name, paths)) return fail(9005);
+      if (name === undefined || !this.collect(name, paths)) return fail(9005);
       for (const p of paths)
         out.push({ name: p, notification: this.notificationOf(p), accessList: [] });
     }
@@ -301,9 +338,10 @@ export class DeviceModel {
   }
 
   /** Sets the notification attribute of every parameter at or below `name`. */
-  setNotification(name: string, notification: NotificationValue): ModelResult<number> {
+  setNotification(given: string, notification: NotificationValue): ModelResult<number> {
+    const name = this.canonical(given);
     const paths: string[] = [];
-    if (!this.collect(name, paths)) return fail(9005);
+    if (name === undefined || !this.collect(name, paths)) return fail(9005);
     const attrs = (this.attributes ??= new Map());
     for (const p of paths) {
       if (notification === 0) attrs.delete(p);
@@ -313,8 +351,9 @@ export class DeviceModel {
   }
 
   /** Validates a SetParameterAttributes name without applying anything. */
-  exists(name: string): boolean {
-    return name === '' || this.resolve(name) !== undefined;
+  exists(given: string): boolean {
+    const name = this.canonical(given);
+    return name === '' || (name !== undefined && this.resolve(name) !== undefined);
   }
 
   /** Per-device overrides as a flat object (vendor configuration file for Upload). */

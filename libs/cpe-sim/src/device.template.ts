@@ -104,7 +104,11 @@ export class DeviceTemplate {
       if (node.kind === 'parameter') {
         const concrete = instantiatePath(child, numbers);
         const rel = child.slice(this.root.length);
-        this.values.set(concrete, values[rel] ?? this.defaultValue(node));
+        // TR-069 A.2.2.1: CPE-assigned aliases are "cpe-<instance number>".
+        const alias = child.endsWith('.{i}.Alias')
+          ? `cpe-${numbers[numbers.length - 1] ?? 0}`
+          : undefined;
+        this.values.set(concrete, values[rel] ?? alias ?? this.defaultValue(node));
         this.concrete.set(concrete, node);
         continue;
       }

@@ -232,7 +232,8 @@ function derive(src: Source): Entry[] {
         path: p,
         object: true,
         multi: p.endsWith('.{i}.'),
-        writable: attr('access') === 'readWrite',
+        // writeOnceReadOnly (TR-181 Alias): writable by the ACS until set, so writable for CWMP.
+        writable: attr('access') === 'readWrite' || attr('access') === 'writeOnceReadOnly',
         type: 'object',
         enums: [],
         ...(max !== undefined && max !== 'unbounded' ? { maxEntries: Number(max) } : {}),
@@ -249,7 +250,8 @@ function derive(src: Source): Entry[] {
         path: p,
         object: false,
         multi: false,
-        writable: attr('access') === 'readWrite',
+        // writeOnceReadOnly (TR-181 Alias): writable by the ACS until set, so writable for CWMP.
+        writable: attr('access') === 'readWrite' || attr('access') === 'writeOnceReadOnly',
         type: 'string',
         enums: [],
       };
