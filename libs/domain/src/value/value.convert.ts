@@ -119,12 +119,36 @@ export function lexical(v: CwmpValue): string {
   }
 }
 
+function sameInstant(a: string, b: string): boolean {
+  if (a === b) return true;
+  const ta = Date.parse(a);
+  const tb = Date.parse(b);
+  return Number.isFinite(ta) && ta === tb;
+}
+
+/** `+001.500` → `1.5`, `-0.0` → `0`: the same decimal number, one spelling. */
+function canonicalDecimal(text: string): string {
+  const m = /^([+-]?)0*([0-9]*)(?:\.([0-9]*?)0*)?$/.exec(text.trim());
+  if (m === null) return text;
+  const int = m[2] === '' ? '0' : (m[2] ?? '0');
+  const frac = m[3] ?? '';
+  const sign = m[1] === '-' && (int !== '0' || frac !== '') ? '-' : '';
+  return frac === '' ? `${sign}${int}` : `${sign}${int}.${frac}`;
+}
+
 /**
  * True when the device's value equals the desired one. The current value is reinterpreted in the
  * desired type, so a device reporting a boolean as an untyped "1" matches `true`.
  */
 export function sameValue(current: CwmpValue, desired: CwmpValue): boolean {
-  if (current.type === desired.type) return lexical(current) === lexical(desired);
+  if (current.type === desired.type) {
+    // Devices reformat some types (CWMP-NOTES: dateTimes without milliseconds, `1.50` vs `1.5`):
+    // compare those by meaning, or every read would look like a drift and end in a loop fault.
+    if (desired.type === 'dateTime') return sameInstant(lexical(current), desired.value);
+    if (desired.type === 'decimal')
+      return canonicalDecimal(lexical(current)) === canonicalDecimal(desired.value);
+    return lexical(current) === lexical(desired);
+  }
   const asDesired = toCwmpValue(lexical(current), desired.type);
   return asDesired !== undefined && lexical(asDesired) === lexical(desired);
 }
