@@ -27,7 +27,25 @@ describe(taskStatus.name, () => {
       ...st,
       nodes: { ...st.nodes, [PI]: { kind: 'parameter' as const, value: u(1), valueReadAt: NOW } },
     };
-    expect(taskStatus(t, read, NOW).status).toBe('done');
+    expect(taskStatus(t, read, NOW)).toEqual({ status: 'done', at: NOW, values: { [PI]: u(1) } });
+  });
+
+  it('returns the values of a refreshed subtree once it was read as a whole', () => {
+    const t = mk({ kind: 'refresh', path: 'Device.WiFi.SSID.2.' });
+    expect(taskStatus(t, st, NOW).status).toBe('pending');
+    const read = {
+      ...st,
+      nodes: {
+        ...st.nodes,
+        'Device.WiFi.SSID.2.': { kind: 'object' as const, instance: true, subtreeReadAt: NOW },
+      },
+    };
+    const r = taskStatus(t, read, NOW);
+    expect(r.status === 'done' ? Object.keys(r.values ?? {}).sort() : []).toEqual([
+      'Device.WiFi.SSID.2.Alias',
+      'Device.WiFi.SSID.2.Enable',
+      'Device.WiFi.SSID.2.SSID',
+    ]);
   });
 
   it('is done for a reboot once the action ran', () => {

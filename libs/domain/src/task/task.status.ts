@@ -1,3 +1,4 @@
+import type { CwmpValue } from '@acs/cwmp';
 import type { DeviceState } from '../device/device-state.types';
 import { sourceKey } from '../device/device-state.types';
 import { sameValue, toCwmpValue, typeFor } from '../value/value.convert';
@@ -9,7 +10,12 @@ import type { Task } from './task.schema';
 
 export type TaskStatus =
   | { readonly status: 'pending' }
-  | { readonly status: 'done'; readonly at: number }
+  | {
+      readonly status: 'done';
+      readonly at: number;
+      /** For getParameters/refresh: the values read (an object path gives its whole subtree). */
+      readonly values?: Readonly<Record<string, CwmpValue>>;
+    }
   | {
       readonly status: 'faulted';
       readonly code: number;
@@ -30,6 +36,20 @@ function readAfter(state: DeviceState, path: string, t: number): boolean {
     if (n?.kind === 'object' && (n.subtreeReadAt ?? -Infinity) >= t) return true;
   }
   return false;
+}
+
+function valuesUnder(state: DeviceState, paths: readonly string[]): Record<string, CwmpValue> {
+  const out: Record<string, CwmpValue> = {};
+  const objects = paths.filter((p) => p.endsWith('.'));
+  for (const p of paths) {
+    const n = state.nodes[p];
+    if (n?.kind === 'parameter' && n.value !== undefined) out[p] = n.value;
+  }
+  if (objects.length > 0)
+    for (const [p, n] of Object.entries(state.nodes))
+      if (n.kind === 'parameter' && n.value !== undefined && objects.some((o) => p.startsWith(o)))
+        out[p] = n.value;
+  return out;
 }
 
 function hasValue(state: DeviceState, path: string, v: DeclaredValue): boolean {
@@ -80,7 +100,13 @@ export function taskStatus(task: Task, state: DeviceState, now: number): TaskSta
       done = ran !== undefined && !Object.values(state.transfers).some((t) => t.target === key);
       break;
   }
-  if (done) return { status: 'done', at: ran ?? now };
+  if (done) {
+    const paths =
+      op.kind === 'getParameters' ? op.paths : op.kind === 'refresh' ? [op.path] : undefined;
+    return paths === undefined
+      ? { status: 'done', at: ran ?? now }
+      : { status: 'done', at: ran ?? now, values: valuesUnder(state, paths) };
+  }
   if (task.expiresAt !== undefined && now >= task.expiresAt) return { status: 'expired' };
   return { status: 'pending' };
 }
