@@ -172,7 +172,7 @@ export class WakeupFanout {
             outcome = 'expired';
             break outer;
           }
-          await this.token();
+          if (!this.bucket.tryTake().ok) await this.token();
           method = m;
           const r = await this.call(m, contact, binding);
           this.stats.attempts++;
