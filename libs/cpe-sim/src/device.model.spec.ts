@@ -197,6 +197,14 @@ describe(DeviceModel.name, () => {
       });
     });
 
+    it('answers 9004 once a table holds the per-table maximum', () => {
+      const m = model();
+      let last: ReturnType<DeviceModel['addObject']> = { ok: true, value: 0 };
+      for (let i = 0; i < 300 && last.ok; i++) last = m.addObject('Device.NAT.PortMapping.');
+      expect(last).toEqual({ ok: false, fault: 9004 });
+      expect(m.instancesOf('Device.NAT.PortMapping.')).toHaveLength(256);
+    });
+
     it('removes a deleted instance from names, values and nested tables', () => {
       const m = model();
       expect(m.deleteObject('Device.IP.Interface.1.')).toMatchObject({ ok: true });

@@ -22,6 +22,8 @@ export type ModelResult<T> =
 const ok = <T>(value: T): ModelResult<T> => ({ ok: true, value });
 const fail = <T>(fault: number): ModelResult<T> => ({ ok: false, fault });
 
+const MAX_INSTANCES = 256;
+
 // TR-069 A.3.2.1 / TR-106: passwords and keys read back as an empty string.
 const HIDDEN = /(Password|Passphrase|PreSharedKey|KeyPassphrase|WEPKey)$/;
 
@@ -280,7 +282,10 @@ export class DeviceModel {
     if (entry === undefined || entry.kind !== 'object') return fail(9005);
     if (!entry.writable) return fail(9005);
     const list = [...this.instancesOf(path)];
-    if (entry.maxEntries !== undefined && list.length >= entry.maxEntries) return fail(9004);
+    // An ACS looping on AddObject must not grow a device without bound: 9004 beyond the schema's
+    // maxEntries or MAX_INSTANCES per table.
+    if (list.length >= Math.min(entry.maxEntries ?? MAX_INSTANCES, MAX_INSTANCES))
+      return fail(9004);
     // TR-069 A.3.2.6: instance numbers are not reused while the device runs.
     const next = Math.max(this.nextInstance?.get(path) ?? 1, (list[list.length - 1] ?? 0) + 1);
     list.push(next);

@@ -6,7 +6,10 @@ import { buildBasicAuthorization, buildDigestAuthorization, parseDigestChallenge
 
 export interface FileResponse {
   readonly status: number;
+  /** The first KEPT_BYTES of the body (a firmware image is only counted, never held). */
   readonly body: Buffer;
+  /** Bytes received in all. */
+  readonly size: number;
 }
 
 export interface FileTransferClient {
@@ -14,8 +17,10 @@ export interface FileTransferClient {
   put(url: string, username: string, password: string, body: Buffer): Promise<FileResponse>;
 }
 
-// A firmware image larger than this is refused (memory bound; the simulator only counts bytes).
-const MAX_FILE_BYTES = 64 * 1024 * 1024;
+// Thousands of devices may download at once: bytes are counted as they stream, and only the first
+// KEPT_BYTES are held (enough for the firmware header and a vendor configuration file).
+export const KEPT_BYTES = 1024 * 1024;
+const MAX_FILE_BYTES = 4 * 1024 * 1024 * 1024;
 const TIMEOUT_MS = 30_000;
 
 export class HttpFileTransferClient implements FileTransferClient {
@@ -34,25 +39,22 @@ export class HttpFileTransferClient implements FileTransferClient {
     password: string,
     body: Buffer | undefined,
   ): Promise<FileResponse> {
-    const first = await once(
-      method,
-      url,
-      body,
-      username === '' ? undefined : buildBasicAuthorization(username, password),
-    );
+    // Credentials only in answer to a challenge (never sent in clear unasked): Digest when the
+    // server offers it, else Basic.
+    const first = await once(method, url, body, undefined);
     if (first.status !== 401 || username === '' || first.challenge === undefined) return first;
-    // The file server asked for Digest: answer the challenge once.
     let authorization: string;
     try {
-      const challenge = parseDigestChallenge(first.challenge);
-      authorization = buildDigestAuthorization({
-        challenge,
-        username,
-        password,
-        method,
-        uri: new URL(url).pathname + new URL(url).search,
-        nc: 1,
-      });
+      authorization = /digest/i.test(first.challenge)
+        ? buildDigestAuthorization({
+            challenge: parseDigestChallenge(first.challenge),
+            username,
+            password,
+            method,
+            uri: new URL(url).pathname + new URL(url).search,
+            nc: 1,
+          })
+        : buildBasicAuthorization(username, password);
     } catch {
       return first;
     }
@@ -85,15 +87,17 @@ function once(
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (c: Buffer) => {
+          const kept = Math.min(c.length, Math.max(0, KEPT_BYTES - size));
+          if (kept > 0) chunks.push(kept === c.length ? c : c.subarray(0, kept));
           size += c.length;
           if (size > MAX_FILE_BYTES) req.destroy(new Error('file too large'));
-          else chunks.push(c);
         });
         res.on('end', () => {
           const challenge = res.headers['www-authenticate'];
           resolve({
             status: res.statusCode ?? 0,
             body: Buffer.concat(chunks),
+            size,
             ...(typeof challenge === 'string' ? { challenge } : {}),
           });
         });

@@ -1,5 +1,5 @@
 import type { OpResult, TransferFault } from '@acs/cwmp';
-import type { FileTransferClient } from './file-transfer.client';
+import { KEPT_BYTES, type FileTransferClient } from './file-transfer.client';
 import type { DeferredAction, SimulatedCpe } from './simulated-cpe';
 
 type DownloadAction = Extract<DeferredAction, { kind: 'download' }>;
@@ -44,9 +44,9 @@ export async function performDownload(
   if (res.status < 200 || res.status > 299)
     return { fault: { faultCode: 9016, faultString: `cannot access file (HTTP ${res.status})` } };
   // TR-069 A.3.2.8: FileSize 0 means unknown; otherwise a mismatch means a corrupt transfer.
-  if (a.fileSize > 0 && res.body.length !== a.fileSize)
+  if (a.fileSize > 0 && res.size !== a.fileSize)
     return {
-      fault: { faultCode: 9018, faultString: `size ${res.body.length} != FileSize ${a.fileSize}` },
+      fault: { faultCode: 9018, faultString: `size ${res.size} != FileSize ${a.fileSize}` },
     };
   if (a.fileType === '1 Firmware Upgrade Image') {
     const head = res.body.subarray(0, 128).toString('latin1');
@@ -59,6 +59,8 @@ export async function performDownload(
   }
   if (a.fileType === '3 Vendor Configuration File') {
     // The vendor config format is the Upload's: a JSON object of parameter path → value.
+    if (res.size > KEPT_BYTES)
+      return { fault: { faultCode: 9018, faultString: 'vendor configuration file too large' } };
     let parsed: unknown;
     try {
       parsed = JSON.parse(res.body.toString('utf8'));

@@ -7,20 +7,21 @@ import { ScriptedAcs } from './scripted-acs';
 
 /** An in-memory file server: GET serves `files`, PUT stores into `uploads`. */
 export class MemoryFileServer implements FileTransferClient {
-  readonly files = new Map<string, FileResponse>();
+  readonly files = new Map<string, Omit<FileResponse, 'size'>>();
   readonly uploads = new Map<string, Buffer>();
   unreachable = false;
 
   async get(url: string): Promise<FileResponse> {
     if (this.unreachable) throw new Error('connect ECONNREFUSED');
-    return this.files.get(url) ?? { status: 404, body: Buffer.alloc(0) };
+    const f = this.files.get(url) ?? { status: 404, body: Buffer.alloc(0) };
+    return { ...f, size: f.body.length };
   }
 
   async put(url: string, _u: string, _p: string, body: Buffer): Promise<FileResponse> {
     if (this.unreachable) throw new Error('connect ECONNREFUSED');
-    if (url.includes('forbidden')) return { status: 500, body: Buffer.alloc(0) };
+    if (url.includes('forbidden')) return { status: 500, body: Buffer.alloc(0), size: 0 };
     this.uploads.set(url, body);
-    return { status: 201, body: Buffer.alloc(0) };
+    return { status: 201, body: Buffer.alloc(0), size: 0 };
   }
 }
 
