@@ -2,7 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { InMemoryEventBus, SqliteBusJournal } from '@acs/bus';
+import { decodeEvent, TOPICS } from '@acs/events';
 import { CpeTestClient } from '@acs/gateway';
+import { expectEventually } from '@acs/testing';
 import { loadAcsConfig } from './acs.config';
 import { AcsRuntime } from './acs.runtime';
 
@@ -70,5 +73,20 @@ describe(AcsRuntime.name, () => {
     cpe2.close();
     stranger.close();
     await stop(second.acs);
+
+    // Both acknowledged Informs are in the on-disk bus journal, in order, after both restarts.
+    const bus = new InMemoryEventBus(1, new SqliteBusJournal(join(dir, 'bus.sqlite')));
+    const informs: string[][] = [];
+    const sub = await bus.subscribe({
+      groupId: 'check',
+      topics: [TOPICS.informs],
+      handler: async (m) => {
+        const event = decodeEvent(m.value);
+        if (event.schema === 'cwmp.inform.v1') informs.push(event.inform.event.map((e) => e.eventCode));
+      },
+    });
+    await expectEventually(() => expect(informs).toEqual([['0 BOOTSTRAP'], ['2 PERIODIC']]));
+    await sub.stop();
+    await bus.close();
   });
 });

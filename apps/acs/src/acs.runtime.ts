@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
-import { InMemoryEventBus } from '@acs/bus';
+import { InMemoryEventBus, SqliteBusJournal } from '@acs/bus';
+import path from 'node:path';
 import { InMemorySessionRegistry } from '@acs/sessions';
 import { SqliteDocumentStore } from '@acs/store';
 import { Gateway, StoreCredentialsRepository } from '@acs/gateway';
@@ -27,9 +28,9 @@ export class AcsRuntime {
 
   static async create(config: AcsConfig, logger?: Logger): Promise<AcsRuntime> {
     const log = logger ?? pino({ name: 'acs', level: config.logLevel });
-    // Until the durable SQLite-backed bus lands, events live in memory: they are lost on restart
-    // (docs/gateway.md). The store (credentials, devices) is on disk.
-    const bus = new InMemoryEventBus();
+    // The in-process bus journals every event and committed offset in SQLite under the data
+    // directory, so an Inform acknowledged to a CPE survives a restart like the store does.
+    const bus = new InMemoryEventBus(1, new SqliteBusJournal(path.join(config.dataDir, 'bus.sqlite')));
     const registry = new InMemorySessionRegistry();
     const store = SqliteDocumentStore.open({ directory: config.dataDir });
     const tls = config.gateway.tls;

@@ -55,3 +55,18 @@ describe(SqliteBusJournal.name, () => {
     await second.close();
   });
 });
+
+describe('InMemoryEventBus retention', () => {
+  it('drops the oldest messages beyond the retention of a partition, in memory and in the journal', async () => {
+    const file = path.join(dir, 'retention.db');
+    const bus = new InMemoryEventBus(1, new SqliteBusJournal(file), 5);
+    for (let i = 0; i < 8; i++) await bus.publish('r', [{ key: 'k', value: `m${i}` }]);
+    await bus.close();
+    const reopened = new InMemoryEventBus(1, new SqliteBusJournal(file), 5);
+    const got: string[] = [];
+    const sub = await reopened.subscribe({ groupId: 'late', topics: ['r'], handler: async (m) => void got.push(m.value.toString()) });
+    await expectEventually(() => expect(got).toEqual(['m3', 'm4', 'm5', 'm6', 'm7']));
+    await sub.stop();
+    await reopened.close();
+  });
+});

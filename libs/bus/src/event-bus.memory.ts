@@ -54,9 +54,15 @@ export class InMemoryEventBus implements EventBus {
   private readonly notify = new Map<string, Set<() => void>>();
   private closed = false;
 
+  /**
+   * @param retainPerPartition like Kafka's retention: the oldest messages beyond this count are
+   *   dropped even if a group has not consumed them (that group then skips ahead), so a topic
+   *   nobody consumes cannot grow without bound.
+   */
   constructor(
     private readonly defaultPartitions = 1,
     private readonly journal?: BusJournal,
+    private readonly retainPerPartition = 200_000,
   ) {
     if (journal) this.restore(journal);
   }
@@ -114,6 +120,7 @@ export class InMemoryEventBus implements EventBus {
       }
     }
     for (const { partition, stored } of placed) logs[partition]!.messages.push(stored);
+    for (const partition of new Set(placed.map((p) => p.partition))) this.enforceRetention(topic, partition);
     this.wake(topic);
   }
 
@@ -232,6 +239,20 @@ export class InMemoryEventBus implements EventBus {
       };
       set.add(wake);
     });
+  }
+
+  private enforceRetention(topic: string, partition: number): void {
+    const log = this.logsOf(topic)[partition]!;
+    const excess = log.messages.length - this.retainPerPartition;
+    if (excess <= 0) return;
+    log.messages.splice(0, excess);
+    log.base += excess;
+    const id = `${topic}:${partition}`;
+    for (const g of this.groups.values()) {
+      const c = g.committed.get(id);
+      if (c !== undefined && c < log.base) g.committed.set(id, log.base);
+    }
+    if (!this.closed) this.journal?.trim(topic, partition, log.base);
   }
 
   /** Drops messages every group has committed past, so memory stays bounded. */
