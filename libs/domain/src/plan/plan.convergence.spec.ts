@@ -116,6 +116,19 @@ describe('plan, iterated against a simulated CPE', () => {
     expect(second.sent).toEqual([]);
   });
 
+  it('applies a wildcard declaration to every instance, including one it created', () => {
+    const cpe = TR181_CPE();
+    const p = profile({
+      parameters: { 'Device.WiFi.SSID.*.Enable': false },
+      objects: [{ path: 'Device.WiFi.SSID.', key: { SSID: 'iot' } }],
+    });
+    const first = session(fresh(), cpe, [p], T0, ['0 BOOTSTRAP']);
+    expect(cpe.value('Device.WiFi.SSID.1.Enable')).toEqual(b(false));
+    expect(cpe.value('Device.WiFi.SSID.2.SSID')).toEqual(s('iot'));
+    expect(cpe.value('Device.WiFi.SSID.2.Enable')).toEqual(b(false));
+    expect(session(first.state, cpe, [p], T0 + HOUR, ['2 PERIODIC']).sent).toEqual([]);
+  });
+
   it('provisions a TR-098 device and adds only one port mapping across sessions', () => {
     const PM =
       'InternetGatewayDevice.WANDevice.1.WANConnectionDevice.1.WANIPConnection.1.PortMapping.';

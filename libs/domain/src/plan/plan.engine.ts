@@ -1,7 +1,12 @@
 import type { CwmpValue } from '@acs/cwmp';
 import { resolveAliasPath } from '../device/alias.resolve';
 import type { DeviceState, FaultRecord, SourceRef } from '../device/device-state.types';
-import type { DesiredObject, DesiredState, TypedScalar } from '../desired/desired-state.types';
+import type {
+  DesiredNotification,
+  DesiredObject,
+  DesiredState,
+  TypedScalar,
+} from '../desired/desired-state.types';
 import { sameValue, toCwmpValue, typeFor, lexical } from '../value/value.convert';
 import { DeviceView } from './device-view';
 import {
@@ -146,14 +151,49 @@ class PlanBuilder {
   }
 
   values(): void {
-    for (const v of this.desired.values.values()) {
-      const path = v.path.includes('[') ? resolveAliasPath(this.state, v.path) : v.path;
-      if (path === undefined) {
-        this.skip(v.path, v.source, 'unresolvedAlias');
-        continue;
+    // A path declared twice (a wildcard and a number, an alias and a number) is set once, by the
+    // first declaration: the desired map is in precedence order.
+    const seen = new Set<string>();
+    for (const v of this.desired.values.values())
+      for (const address of this.expandWildcards(v.path, v.source)) {
+        const path = address.includes('[') ? resolveAliasPath(this.state, address) : address;
+        if (path === undefined) {
+          this.skip(address, v.source, 'unresolvedAlias');
+          continue;
+        }
+        if (seen.has(path)) continue;
+        seen.add(path);
+        this.want({ address, path, desired: v, source: v.source, blind: false });
       }
-      this.want({ address: v.path, path, desired: v, source: v.source, blind: false });
+  }
+
+  /**
+   * `A.*.B` → `A.1.B`, `A.2.B`… over the known instances of table `A.` (after discovering it).
+   * Nothing is planned for the path until the table's instances are known.
+   */
+  expandWildcards(path: string, source: SourceRef): string[] {
+    const i = path.indexOf('.*.');
+    if (i < 0) return [path];
+    const table = path.slice(0, i + 1);
+    const rest = path.slice(i + 3);
+    if (this.view.missing(table)) {
+      this.skip(path, source, 'absent');
+      return [];
     }
+    const node = this.view.node(table);
+    if (node?.kind !== 'object' || node.childrenReadAt === undefined) {
+      this.discoverTable(table, source);
+      return [];
+    }
+    return this.view
+      .instances(table, this.tables)
+      .flatMap((n) => this.expandWildcards(`${table}${n}.${rest}`, source));
+  }
+
+  discoverTable(table: string, source: SourceRef): void {
+    let items = this.discover.get(table);
+    if (items === undefined) this.discover.set(table, (items = []));
+    items.push({ target: table, source });
   }
 
   // --- object instances ----------------------------------------------------------------------
@@ -167,12 +207,8 @@ class PlanBuilder {
     if (!this.allowed(table, source)) return;
     if (this.view.missing(table)) return this.skip(table, source, 'absent');
     const tableNode = this.view.node(table);
-    if (tableNode?.kind !== 'object' || tableNode.childrenReadAt === undefined) {
-      let items = this.discover.get(table);
-      if (items === undefined) this.discover.set(table, (items = []));
-      items.push({ target: table, source });
-      return;
-    }
+    if (tableNode?.kind !== 'object' || tableNode.childrenReadAt === undefined)
+      return this.discoverTable(table, source);
     if (o.alias !== undefined && aliasSupport === undefined && this.state.root !== undefined) {
       // Whether `[alias]` addressing may be used decides how the instance is matched and named.
       return this.read(`${this.state.root}ManagementServer.AliasBasedAddressing`, source);
@@ -287,34 +323,33 @@ class PlanBuilder {
   }
 
   notifications(): void {
-    for (const d of this.desired.notifications.values()) {
-      const path = d.path.includes('[') ? resolveAliasPath(this.state, d.path) : d.path;
-      if (path === undefined) {
-        this.skip(d.path, d.source, 'unresolvedAlias');
-        continue;
-      }
-      if (!this.allowed(path, d.source)) continue;
-      if (this.view.missing(path)) {
-        this.skip(path, d.source, 'absent');
-        continue;
-      }
-      const n = this.view.node(path);
-      if (n?.kind !== 'parameter' || n.attributesReadAt === undefined) {
-        this.read(path, d.source, this.attrReads);
-        continue;
-      }
-      if (n.notification === d.notification) continue;
-      this.attrSets.push({
-        attr: {
-          name: d.path,
-          notificationChange: true,
-          notification: d.notification,
-          accessListChange: false,
-          accessList: [],
-        },
-        item: { target: path, source: d.source },
-      });
-    }
+    const seen = new Set<string>();
+    for (const d of this.desired.notifications.values())
+      for (const address of this.expandWildcards(d.path, d.source))
+        this.notification(d, address, seen);
+  }
+
+  private notification(d: DesiredNotification, address: string, seen: Set<string>): void {
+    const path = address.includes('[') ? resolveAliasPath(this.state, address) : address;
+    if (path === undefined) return this.skip(address, d.source, 'unresolvedAlias');
+    if (seen.has(path)) return;
+    seen.add(path);
+    if (!this.allowed(path, d.source)) return;
+    if (this.view.missing(path)) return this.skip(path, d.source, 'absent');
+    const n = this.view.node(path);
+    if (n?.kind !== 'parameter' || n.attributesReadAt === undefined)
+      return this.read(path, d.source, this.attrReads);
+    if (n.notification === d.notification) return;
+    this.attrSets.push({
+      attr: {
+        name: address,
+        notificationChange: true,
+        notification: d.notification,
+        accessListChange: false,
+        accessList: [],
+      },
+      item: { target: path, source: d.source },
+    });
   }
 }
 

@@ -331,6 +331,34 @@ const rows: Row[] = [
     rpcs: [],
     skipped: [`${SSID}[nope].SSID:unresolvedAlias`],
   },
+  // --- wildcard paths ---
+  {
+    name: 'discovers the table of a wildcard path before expanding it',
+    profiles: [{ parameters: { [`${PM}*.Enable`]: true } }],
+    phase: 'discover',
+    rpcs: [`GPN ${PM} true`],
+  },
+  {
+    name: 'expands a wildcard over the known instances and sets the ones that differ',
+    profiles: [{ parameters: { [`${SSID}*.Enable`]: true } }],
+    phase: 'write',
+    rpcs: [`SPV ${SSID}2.Enable=boolean:true`],
+  },
+  {
+    name: 'lets a higher-precedence concrete path win over a wildcard',
+    profiles: [
+      { priority: 10, parameters: { [`${SSID}2.Enable`]: false } },
+      { parameters: { [`${SSID}*.Enable`]: true } },
+    ],
+    phase: 'done',
+    rpcs: [],
+  },
+  {
+    name: 'reads the attributes of every instance a wildcard notification names',
+    profiles: [{ notifications: { [`${SSID}*.SSID`]: 2 } }],
+    phase: 'read',
+    rpcs: [`GPA ${SSID}1.SSID,${SSID}2.SSID`],
+  },
 ];
 
 describe(`${plan.name}: discovery, instances, TR-098, alias addressing`, () => {

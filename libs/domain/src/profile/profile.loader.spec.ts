@@ -66,6 +66,11 @@ describe(loadProfile.name, () => {
     [{ name: 'p', parameters: { 'Device.X': '{{serial}}' } }, 'parameters.Device.X'],
     [{ name: 'p', filter: [{ field: 'colour', op: 'eq', value: 'x' }] }, 'filter.0.field'],
     [{ name: 'p', filter: [{ field: 'oui', op: 'in' }] }, 'filter.0.values'],
+    [
+      { name: 'p', filter: [{ field: 'Device.WiFi.SSID.*.SSID', op: 'eq', value: 'x' }] },
+      'filter.0.field',
+    ],
+    [{ name: 'p', parameters: { 'Device.*': 1 } }, 'parameters.Device.*'],
     [{ name: 'p', filter: [{ field: 'oui', op: 'regex', value: '(' }] }, 'filter.0.value'],
     [{ name: 'p', objects: [{ path: 'Device.NAT.PortMapping' }] }, 'objects.0.path'],
     [{ name: 'p', objects: [{ path: 'Device.NAT.PortMapping.' }] }, 'objects.0.key'],

@@ -12,6 +12,10 @@ const PARAMETER_PATH = new RegExp(
   `^[A-Za-z_][A-Za-z0-9_-]*(?:\\.${SEGMENT})*\\.[A-Za-z_][A-Za-z0-9_-]*$`,
 );
 const OBJECT_PATH = new RegExp(`^[A-Za-z_][A-Za-z0-9_-]*\\.(?:${SEGMENT}\\.)*$`);
+// In profile parameters and notifications, `*` stands for every instance of a table.
+const PATTERN_PATH = new RegExp(
+  `^[A-Za-z_][A-Za-z0-9_-]*(?:\\.(?:${SEGMENT}|\\*))*\\.[A-Za-z_][A-Za-z0-9_-]*$`,
+);
 const RELATIVE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const MAX_PATH = 256;
 
@@ -37,6 +41,11 @@ export const parameterPath = z
   .string()
   .max(MAX_PATH)
   .regex(PARAMETER_PATH, 'not a parameter path (Top.Object.Name)');
+/** A parameter path where `*` may replace instance numbers (`Device.WiFi.SSID.*.Enable`). */
+export const parameterPattern = z
+  .string()
+  .max(MAX_PATH)
+  .regex(PATTERN_PATH, 'not a parameter path (Top.Object.Name; * for every instance)');
 export const objectPath = z
   .string()
   .max(MAX_PATH)
@@ -159,9 +168,9 @@ export const profileSchema = z.strictObject({
   priority: z.number().int().default(0),
   /** All conditions must hold; empty = every device. */
   filter: z.array(condition).default([]),
-  parameters: z.record(parameterPath, declaredValue).default({}),
+  parameters: z.record(parameterPattern, declaredValue).default({}),
   objects: z.array(desiredObject).default([]),
-  notifications: z.record(parameterPath, z.number().int().min(0).max(6)).default({}),
+  notifications: z.record(parameterPattern, z.number().int().min(0).max(6)).default({}),
   firmware: downloadSpec.extend({ version: z.string().min(1).max(128) }).optional(),
   refresh: z.array(z.strictObject({ path: anyPath, maxAge: seconds })).default([]),
   actions: z.array(action).default([]),
