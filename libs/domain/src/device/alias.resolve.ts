@@ -6,13 +6,22 @@ import type { DeviceState } from './device-state.types';
 
 const ALIAS_SEGMENT = /\.\[([^\]]*)\]\./;
 
-/** Replaces each `[alias]` segment with the instance number known for it; undefined if unknown. */
-export function resolveAliasPath(state: DeviceState, path: string): string | undefined {
+type InstanceLister = (table: string) => readonly number[];
+
+/**
+ * Replaces each `[alias]` segment with the instance number known for it; undefined if unknown.
+ * `instances` lists a table's instances (the plan passes its cached index; default: a scan).
+ */
+export function resolveAliasPath(
+  state: DeviceState,
+  path: string,
+  instances: InstanceLister = (t) => instancesOf(state, t),
+): string | undefined {
   let out = path;
   for (let m = ALIAS_SEGMENT.exec(out); m !== null; m = ALIAS_SEGMENT.exec(out)) {
     const table = out.slice(0, m.index + 1);
     const alias = m[1] ?? '';
-    const n = instanceWithAlias(state, table, alias);
+    const n = instanceWithAlias(state, table, alias, instances);
     if (n === undefined) return undefined;
     out = `${table}${n}.${out.slice(m.index + m[0].length)}`;
   }
@@ -24,8 +33,9 @@ export function instanceWithAlias(
   state: DeviceState,
   table: string,
   alias: string,
+  instances: InstanceLister = (t) => instancesOf(state, t),
 ): number | undefined {
-  for (const n of instancesOf(state, table)) {
+  for (const n of instances(table)) {
     const base = `${table}${n}.`;
     const obj = state.nodes[base];
     if (obj?.kind === 'object' && obj.alias === alias) return n;

@@ -64,6 +64,9 @@ class PlanBuilder {
 
   /** Every table a desired object names, indexed together on first use. */
   private readonly tables: readonly string[];
+  /** Instance lists from the view's one-pass index, for alias resolution. */
+  private readonly lister = (table: string): readonly number[] =>
+    this.view.instances(table, this.tables);
 
   constructor(
     readonly state: DeviceState,
@@ -156,7 +159,9 @@ class PlanBuilder {
     const seen = new Set<string>();
     for (const v of this.desired.values.values())
       for (const address of this.expandWildcards(v.path, v.source)) {
-        const path = address.includes('[') ? resolveAliasPath(this.state, address) : address;
+        const path = address.includes('[')
+          ? resolveAliasPath(this.state, address, this.lister)
+          : address;
         if (path === undefined) {
           this.skip(address, v.source, 'unresolvedAlias');
           continue;
@@ -330,7 +335,9 @@ class PlanBuilder {
   }
 
   private notification(d: DesiredNotification, address: string, seen: Set<string>): void {
-    const path = address.includes('[') ? resolveAliasPath(this.state, address) : address;
+    const path = address.includes('[')
+      ? resolveAliasPath(this.state, address, this.lister)
+      : address;
     if (path === undefined) return this.skip(address, d.source, 'unresolvedAlias');
     if (seen.has(path)) return;
     seen.add(path);
