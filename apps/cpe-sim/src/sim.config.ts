@@ -43,6 +43,14 @@ export const SIM_OPTIONS = z.object({
     .regex(/^[^:]+:\d{1,5}$/, 'host:port')
     .optional(),
   'stun-devices': intFromEnv(0, 1_000_000).default(0),
+  'xmpp-service': z
+    .string()
+    .regex(/^xmpps?:\/\/.+/, 'xmpp://host:port')
+    .optional(),
+  'xmpp-domain': z.string().default('acs.local'),
+  'xmpp-user-prefix': z.string().default('cpe-'),
+  'xmpp-password': z.string().default('cpe-secret'),
+  'xmpp-devices': intFromEnv(0, 100_000).default(0),
   'serial-prefix': z
     .string()
     .regex(/^[A-Za-z0-9]{0,16}$/)
@@ -105,6 +113,9 @@ export const USAGE = `cpe-sim — simulated TR-069 CPEs against an ACS
   --stun-server H:P      STUN server (TR-111) the first --stun-devices devices keep a binding with;
                          each such device gets its own UDP socket, which also takes UDP connection requests
   --stun-devices N       how many devices run a STUN client (0)
+  --xmpp-service URL     XMPP server (Annex K); the first --xmpp-devices devices log in as
+                         <xmpp-user-prefix><n>@<xmpp-domain> (n from 1) with --xmpp-password
+  --xmpp-domain D --xmpp-user-prefix P --xmpp-password PW --xmpp-devices N   (acs.local, cpe-, cpe-secret, 0)
   --serial-prefix S      serial numbers are S + 8 digits (SIM)
   --summary-file F       write the JSON summary there too
   --quiet                no progress lines

@@ -1,6 +1,7 @@
 import {
   ConnectionRequestServer,
   CpeStunClient,
+  CpeXmppClient,
   CpeFleet,
   DEFAULT_GROUP,
   HttpFileTransferClient,
@@ -25,6 +26,7 @@ export interface SimSummary {
     readonly udp: UdpConnectionRequestListener['verdicts'];
   };
   readonly stun: { readonly clients: number; readonly bound: number };
+  readonly xmpp: { readonly clients: number; readonly accepted: number; readonly refused: number };
   readonly rssMb: number;
 }
 
@@ -107,6 +109,23 @@ export async function runSimulator(o: SimOptions, io: SimIo): Promise<SimSummary
       stunClients.push(c);
     }
   }
+  const xmppClients: CpeXmppClient[] = [];
+  const xmpp = o['xmpp-service'];
+  if (xmpp !== undefined) {
+    const devices = fleet.devices.slice(0, o['xmpp-devices']);
+    for (const [i, cpe] of devices.entries()) {
+      const c = new CpeXmppClient(cpe, fleet, {
+        service: xmpp,
+        domain: o['xmpp-domain'],
+        username: `${o['xmpp-user-prefix']}${i + 1}`,
+        password: o['xmpp-password'],
+        resource: `cpe-sim-${process.pid}-${i}`,
+      });
+      xmppClients.push(c);
+    }
+    // One worker thread each; log in together.
+    await Promise.all(xmppClients.map((c) => c.start()));
+  }
   const started = Date.now();
   io.started?.({ crPort, udpPort, fleet });
   io.log(
@@ -123,6 +142,7 @@ export async function runSimulator(o: SimOptions, io: SimIo): Promise<SimSummary
   fleet.stop();
   udp.close();
   for (const c of stunClients) c.stop();
+  await Promise.all(xmppClients.map((c) => c.stop()));
   await cr.close();
   const summary: SimSummary = {
     devices: fleet.devices.length,
@@ -132,6 +152,14 @@ export async function runSimulator(o: SimOptions, io: SimIo): Promise<SimSummary
     stun: {
       clients: stunClients.length,
       bound: stunClients.filter((c) => c.state.kind === 'bound').length,
+    },
+    xmpp: {
+      clients: xmppClients.length,
+      accepted: xmppClients.reduce((a, c) => a + c.verdicts.accepted, 0),
+      refused: xmppClients.reduce(
+        (a, c) => a + c.verdicts['not-authorized'] + c.verdicts['service-unavailable'],
+        0,
+      ),
     },
     rssMb: Math.round(process.memoryUsage().rss / 1024 / 1024),
   };

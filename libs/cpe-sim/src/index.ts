@@ -54,3 +54,11 @@ export {
   type UdpVerdict,
 } from './udp-connection-request';
 export { CpeStunClient, type StunClientOptions, type StunClientState } from './stun.client';
+export {
+  CpeXmppClient,
+  XMPP_CONNREQ_NS,
+  xmppVerdict,
+  type ConnectionRequestSink,
+  type XmppCpeAccount,
+  type XmppVerdict,
+} from './xmpp.client';
