@@ -438,7 +438,7 @@ async function main(): Promise<void> {
     h[0]!.name,
   );
   console.log(
-    `\nRSS with wake-ups pushed through the fan-out (maxPending ${fmt(DEFAULT_FANOUT_LIMITS.maxPending)}): ` +
+    `\nRSS with wake-ups pushed through the fan-out (maxPending ${fmt(DEFAULT_FANOUT_LIMITS.maxPending)}, after ${fmt(RSS_WARMUP)} warm-up): ` +
       `after 100k ${mb(rss.at100k)}, after ${fmt(N_RSS)} ${mb(rss.atEnd)} (${fmt(((rss.atEnd - rss.at100k) / rss.at100k) * 100, 1)}%); ` +
       `JS heap + external ${mb(rss.heap100k)} → ${mb(rss.heapEnd)}; ${fmt(rss.perSec)} wake-ups/s`,
   );
