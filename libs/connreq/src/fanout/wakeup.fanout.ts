@@ -155,6 +155,7 @@ export class WakeupFanout {
     let outcome: ResultOutcome = 'no-method';
     let method: ConnreqMethod | undefined;
     let holding = true;
+    let detail: string | undefined;
     try {
       const contact = slot.contact ?? (await this.deps.directory.get(deviceId));
       const binding =
@@ -165,6 +166,11 @@ export class WakeupFanout {
         available: this.available,
         ...(slot.methods === undefined ? {} : { requested: slot.methods }),
       });
+      if (methods.length === 0)
+        detail =
+          contact === undefined
+            ? 'no contact data for the device'
+            : 'no method both the device and this deployment support';
       outer: for (const m of methods) {
         const policy = this.deps.limits.retry[m];
         for (let n = 1; n <= policy.maxAttempts; n++) {
@@ -198,13 +204,9 @@ export class WakeupFanout {
         }
       }
     } catch (e) {
+      // A port failed (directory, binding store): the device gets an error result, not a stuck slot.
       outcome = 'error';
-      attempts.push({
-        method: method ?? 'http',
-        outcome: 'error',
-        detail: `internal: ${(e as Error).message}`.slice(0, 512),
-        at: this.isoNow(),
-      });
+      detail = `internal: ${(e as Error).message}`.slice(0, 512);
     }
     if (holding) this.sem.release();
     this.stats.running--;
@@ -214,6 +216,7 @@ export class WakeupFanout {
       deviceId,
       outcome,
       ...(method === undefined ? {} : { method }),
+      ...(detail === undefined ? {} : { detail }),
       attempts,
       coalesced: slot.coalesced,
       requestedAt: isoOf(slot.requestedAt),

@@ -89,6 +89,8 @@ export const connreqResultSchema = z.object({
   /** The method of the final attempt. */
   method: z.enum(CONNREQ_METHODS).optional(),
   attempts: z.array(attemptRecordSchema).max(64),
+  /** Why, when no attempt says it (no-method, an internal failure before any attempt). */
+  detail: z.string().max(512).optional(),
   /** Wake-ups for this device merged into this one while it was pending (0 = none). */
   coalesced: z.number().int().min(0),
   requestedAt: z.iso.datetime(),
