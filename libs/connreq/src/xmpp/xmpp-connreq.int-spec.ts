@@ -1,44 +1,17 @@
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { uniqueName } from '@acs/testing';
 import { XmppCpeResponder } from '../testing/xmpp-cpe.responder';
+import { xmppTestEnv } from '../testing/xmpp-test.env';
 import { XmppConnectionRequester } from './xmpp-connreq.client';
 
-// The real XMPP server: prosody started by deploy/local/services (`up` starts it with the others;
-// when XMPP_SERVICE is not in the environment, ask the launcher, which is idempotent).
-interface XmppTestEnv {
-  service: string;
-  domain: string;
-  acsUser: string;
-  acsPassword: string;
-  cpePassword: string;
-}
-
-function xmppEnv(): XmppTestEnv {
-  if (process.env['XMPP_SERVICE'] === undefined) {
-    const launcher = join(__dirname, '../../../../deploy/local/services');
-    execFileSync(launcher, ['up', 'xmpp'], { stdio: ['ignore', 'ignore', 'inherit'] });
-    for (const line of execFileSync(launcher, ['env', 'xmpp'], { encoding: 'utf8' }).split('\n')) {
-      const m = /^export ([A-Z_]+)=(.*)$/.exec(line.trim());
-      if (m?.[1] !== undefined && process.env[m[1]] === undefined) process.env[m[1]] = m[2];
-    }
-  }
-  const need = (k: string): string => {
-    const v = process.env[k];
-    if (v === undefined) throw new Error(`${k} is not set`);
-    return v;
-  };
-  return {
-    service: need('XMPP_SERVICE'),
-    domain: need('XMPP_DOMAIN'),
-    acsUser: need('XMPP_ACS_USERNAME'),
-    acsPassword: need('XMPP_ACS_PASSWORD'),
-    cpePassword: need('XMPP_CPE_PASSWORD'),
-  };
-}
-
 describe(XmppConnectionRequester.name, () => {
-  const env = xmppEnv();
+  const x = xmppTestEnv();
+  const env = {
+    service: x.XMPP_SERVICE,
+    domain: x.XMPP_DOMAIN,
+    acsUser: x.XMPP_ACS_USERNAME,
+    acsPassword: x.XMPP_ACS_PASSWORD,
+    cpePassword: x.XMPP_CPE_PASSWORD,
+  };
   const cr = { username: 'cr-user', password: 'cr-pass' };
   let acs: XmppConnectionRequester;
   const responders: XmppCpeResponder[] = [];
