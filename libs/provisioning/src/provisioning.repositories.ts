@@ -68,18 +68,19 @@ export const COLLECTIONS = {
 
 /** Opens the collections and creates their indexes (idempotent). */
 export async function openRepositories(store: DocumentStore): Promise<ProvisioningRepositories> {
-  const [devices, tasks, faults, profiles, audit] = await Promise.all([
-    store.collection<DeviceDocument>(COLLECTIONS.devices),
-    store.collection<TaskDocument>(COLLECTIONS.tasks, {
-      indexes: [{ fields: { deviceId: 1, status: 1 } }, { fields: { deviceId: 1, createdAt: -1 } }],
-    }),
-    store.collection<FaultDocument>(COLLECTIONS.faults, {
-      indexes: [{ fields: { deviceId: 1 } }, { fields: { sourceKind: 1, sourceName: 1 } }],
-    }),
-    store.collection<ProfileDocument>(COLLECTIONS.profiles),
-    store.collection<AuditDocument>(COLLECTIONS.audit, {
-      indexes: [{ fields: { deviceId: 1, at: 1 } }],
-    }),
-  ]);
+  // One index per collection and one collection after the other: FerretDB 1.24 panics (drops the
+  // connection) when one createIndexes call names two indexes of a collection that exists, i.e.
+  // on every restart. (deviceId, status) also serves the by-device listing (index prefix).
+  const devices = await store.collection<DeviceDocument>(COLLECTIONS.devices);
+  const tasks = await store.collection<TaskDocument>(COLLECTIONS.tasks, {
+    indexes: [{ fields: { deviceId: 1, status: 1 } }],
+  });
+  const faults = await store.collection<FaultDocument>(COLLECTIONS.faults, {
+    indexes: [{ fields: { deviceId: 1 } }],
+  });
+  const profiles = await store.collection<ProfileDocument>(COLLECTIONS.profiles);
+  const audit = await store.collection<AuditDocument>(COLLECTIONS.audit, {
+    indexes: [{ fields: { deviceId: 1, at: 1 } }],
+  });
   return { devices, tasks, faults, profiles, audit };
 }
