@@ -8,7 +8,7 @@ const path = require('node:path');
 
 module.exports = async function integrationSetup() {
   const launcher = path.join(__dirname, '..', '..', 'deploy', 'local', 'services');
-  const wanted = ['KAFKA_BROKERS', 'REDIS_URL', 'MONGODB_URI'];
+  const wanted = ['KAFKA_BROKERS', 'REDIS_URL', 'MONGODB_URI', 'XMPP_SERVICE'];
   if (wanted.every((k) => process.env[k])) return;
   execFileSync(launcher, ['up'], { stdio: ['ignore', 'inherit', 'inherit'] });
   const out = execFileSync(launcher, ['env'], { encoding: 'utf8' });

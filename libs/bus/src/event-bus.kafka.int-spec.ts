@@ -15,7 +15,8 @@ jest.setTimeout(120_000);
 describeEventBusContract(`kafka ${KAFKA_BROKERS.join(',')}`, async () => newBus());
 
 const launcher = path.resolve(__dirname, '../../../deploy/local/services');
-const managedLocally = KAFKA_BROKERS.join(',') === '127.0.0.1:19092';
+// The launcher manages the broker on 127.0.0.1:${ACS_KAFKA_PORT} (default 19092); any other is not ours to stop.
+const managedLocally = KAFKA_BROKERS.join(',') === `127.0.0.1:${process.env.ACS_KAFKA_PORT ?? '19092'}`;
 
 describe(`${KafkaEventBus.name} when the broker dies`, () => {
   // Stopping a broker we do not manage (KAFKA_BROKERS pointing elsewhere) is not ours to do.
