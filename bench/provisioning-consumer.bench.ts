@@ -20,7 +20,7 @@ import {
   type DeviceState,
 } from '@acs/domain';
 import { TOPICS, decodeEvent, encodeEvent, type InformEventV1 } from '@acs/events';
-import { COLLECTIONS, startProvisioning, storeState, type DeviceDocument } from '@acs/provisioning';
+import { startProvisioning, storeState, type DeviceDocument } from '@acs/provisioning';
 import { RedisSessionRegistry, type SessionRegistry } from '@acs/sessions';
 import { MongoDocumentStore } from '@acs/store';
 import { median } from './lib/measure';
