@@ -309,6 +309,39 @@ describe('ProvisioningService', () => {
     expect((await handle.repositories.devices.findById(cpe.deviceId))!._version).toBe(v);
   });
 
+  it('retries a transient failure and does not strand the session when the push failed', async () => {
+    let failures = 1;
+    const flaky = new Proxy(registry, {
+      get: (t, prop, r) => {
+        if (prop !== 'pushInbox') return Reflect.get(t, prop, r) as unknown;
+        return async (...args: Parameters<InMemorySessionRegistry['pushInbox']>) => {
+          // The store write succeeded; Redis fails once: the bus retries the event.
+          if (failures-- > 0) throw new Error('redis down');
+          return t.pushInbox(...args);
+        };
+      },
+    });
+    const bus2 = new InMemoryEventBus(3);
+    const other = await startProvisioning({
+      bus: bus2,
+      sessions: flaky,
+      store,
+      clock,
+      retryBackoffMs: 1,
+    });
+    const cpe = device();
+    const inform = driver.informEvent(cpe, ['0 BOOTSTRAP'], 'flaky-1');
+    await bus2.publish(TOPICS.informs, [{ key: cpe.deviceId, value: encodeEvent(inform) }]);
+    const first = await registry.popInbox('flaky-1', 3_000);
+    expect(first).not.toBeNull();
+    expect(await registry.popInbox('flaky-1', 50)).toBeNull();
+    const doc = await handle.repositories.devices.findById(cpe.deviceId);
+    expect(doc?.appliedEvents).toEqual(['flaky-1/inform']);
+    expect(failures).toBe(-1);
+    await other.stop();
+    await bus2.close();
+  });
+
   it('dead-letters an event it cannot read at once', async () => {
     const dlq: DeliveredMessage[] = [];
     await bus.subscribe({

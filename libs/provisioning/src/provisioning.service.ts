@@ -191,10 +191,9 @@ export class ProvisioningService {
 
   private async push(session: LiveSession, entries: readonly InboxEntry[]): Promise<void> {
     const ttl = this.options.inboxTtlMs;
-    await Promise.all([
-      this.d.sessions.pushInbox(session.sessionId, entries.map(encodeInboxEntry), ttl),
-      this.d.sessions.putRecord(pushMarkerKey(session.sessionId), pushKeyOf(session), ttl),
-    ]);
+    await this.d.sessions.pushInbox(session.sessionId, entries.map(encodeInboxEntry), ttl);
+    // Only after the push succeeded: a marker without the entries would strand the session.
+    await this.d.sessions.putRecord(pushMarkerKey(session.sessionId), pushKeyOf(session), ttl);
   }
 
   private async pendingTasks(deviceId: string): Promise<Task[]> {
