@@ -246,7 +246,7 @@ async function main(): Promise<void> {
       : (['service', 'baseline'] as const)) {
       const rate = await run(kind, r);
       rates[kind].push(rate);
-      console.log(`round ${r + 1} ${kind.padEnd(8)} ${rate.toFixed(0)} Informs/s`);
+      console.log(`round ${r + 1} ${kind.padEnd(8)} ${rate.toFixed(1)} Informs/s`);
     }
   }
   const b = median(rates.baseline);
@@ -254,8 +254,8 @@ async function main(): Promise<void> {
   console.log(
     `\n${INFORMS} Informs per run, ${DEVICES} devices in the store, median of ${ROUNDS} rounds`,
   );
-  console.log(`baseline (store write only): ${b.toFixed(0)} Informs/s`);
-  console.log(`provisioning consumer:       ${s.toFixed(0)} Informs/s`);
+  console.log(`baseline (store write only): ${b.toFixed(1)} Informs/s`);
+  console.log(`provisioning consumer:       ${s.toFixed(1)} Informs/s`);
   console.log(`ratio service / baseline:    ${(s / b).toFixed(2)}`);
 
   await store.close();
