@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { loadConfig, processEnv, type Env } from '@acs/config';
+import { loadConnreqConfig, type ConnreqConfig } from '@acs/connreq';
 import { loadGatewayConfig, type GatewayConfig } from '@acs/gateway';
 
 const acsSchema = z.object({
@@ -12,6 +13,8 @@ const acsSchema = z.object({
 
 export interface AcsConfig {
   readonly gateway: GatewayConfig;
+  /** Connection requests and the STUN server (docs/connection-requests.md). */
+  readonly connreq: ConnreqConfig;
   readonly dataDir: string;
   readonly logLevel: z.infer<typeof acsSchema>['ACS_LOG_LEVEL'];
 }
@@ -25,6 +28,7 @@ export function loadAcsConfig(env: Env = processEnv()): AcsConfig {
   const acs = loadConfig(acsSchema, env);
   return {
     gateway: loadGatewayConfig({ GATEWAY_PROVISIONING: 'none', ...env }),
+    connreq: loadConnreqConfig(env),
     dataDir: acs.ACS_DATA_DIR,
     logLevel: acs.ACS_LOG_LEVEL,
   };

@@ -19,6 +19,8 @@ describe(AcsRuntime.name, () => {
       GATEWAY_PORT: '0',
       GATEWAY_BIND: '127.0.0.1',
       GATEWAY_BASIC_OVER_HTTP: 'true',
+      STUN_HOST: '127.0.0.1',
+      STUN_PORT: '0',
       ...env,
     });
     const acs = await AcsRuntime.create(config, pino({ level: 'silent' }));
@@ -82,7 +84,8 @@ describe(AcsRuntime.name, () => {
       topics: [TOPICS.informs],
       handler: async (m) => {
         const event = decodeEvent(m.value);
-        if (event.schema === 'cwmp.inform.v1') informs.push(event.inform.event.map((e) => e.eventCode));
+        if (event.schema === 'cwmp.inform.v1')
+          informs.push(event.inform.event.map((e) => e.eventCode));
       },
     });
     await expectEventually(() => expect(informs).toEqual([['0 BOOTSTRAP'], ['2 PERIODIC']]));

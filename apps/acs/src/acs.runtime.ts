@@ -3,6 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { InMemoryEventBus, SqliteBusJournal } from '@acs/bus';
 import path from 'node:path';
+import {
+  InMemoryBindingStore,
+  StoreDeviceContactDirectory,
+  StoreStunCredentials,
+  startConnreqRuntime,
+  type ConnreqRuntime,
+} from '@acs/connreq';
 import { InMemorySessionRegistry } from '@acs/sessions';
 import { SqliteDocumentStore } from '@acs/store';
 import { Gateway, StoreCredentialsRepository } from '@acs/gateway';
@@ -15,9 +22,12 @@ import type { AcsConfig } from './acs.config';
  */
 export class AcsRuntime {
   address: AddressInfo | undefined;
+  /** Connection requests and the STUN server, once started. */
+  connreq: ConnreqRuntime | undefined;
 
   private constructor(
     readonly gateway: Gateway,
+    private readonly config: AcsConfig,
     private readonly adapters: {
       bus: InMemoryEventBus;
       registry: InMemorySessionRegistry;
@@ -30,7 +40,10 @@ export class AcsRuntime {
     const log = logger ?? pino({ name: 'acs', level: config.logLevel });
     // The in-process bus journals every event and committed offset in SQLite under the data
     // directory, so an Inform acknowledged to a CPE survives a restart like the store does.
-    const bus = new InMemoryEventBus(1, new SqliteBusJournal(path.join(config.dataDir, 'bus.sqlite')));
+    const bus = new InMemoryEventBus(
+      1,
+      new SqliteBusJournal(path.join(config.dataDir, 'bus.sqlite')),
+    );
     const registry = new InMemorySessionRegistry();
     const store = SqliteDocumentStore.open({ directory: config.dataDir });
     const tls = config.gateway.tls;
@@ -44,10 +57,28 @@ export class AcsRuntime {
         ? {}
         : { tls: { cert: await readFile(tls.certFile), key: await readFile(tls.keyFile) } }),
     });
-    return new AcsRuntime(gateway, { bus, registry, store }, log);
+    return new AcsRuntime(gateway, config, { bus, registry, store }, log);
+  }
+
+  /** The in-process bus: wake-up commands go in on `acs.connreq.wakeups`, events come out. */
+  get bus(): InMemoryEventBus {
+    return this.adapters.bus;
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    const { store, bus } = this.adapters;
+    this.connreq = await startConnreqRuntime({
+      config: this.config.connreq,
+      bus,
+      directory: await StoreDeviceContactDirectory.open(store),
+      stunCredentials: await StoreStunCredentials.open(store),
+      // Bindings are refreshed by every CPE's STUN keep-alives within minutes, so memory suffices.
+      bindings: new InMemoryBindingStore(),
+    });
+    if (this.connreq.stun)
+      this.logger.info(
+        `STUN server on udp://${this.connreq.stun.address}:${this.connreq.stun.port}`,
+      );
     this.address = await this.gateway.start();
     const scheme = this.gateway.secure ? 'https' : 'http';
     this.logger.info(`ACS listening on ${scheme}://${this.address.address}:${this.address.port}/`);
@@ -55,6 +86,7 @@ export class AcsRuntime {
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.gateway.shutdown();
+    await this.connreq?.stop();
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,0 +1,120 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { CONNREQ_WAKEUPS_TOPIC, WAKEUP_SCHEMA_V1, type WakeupCommand } from '@acs/connreq';
+import {
+  ConnectionRequestServer,
+  CpeFleet,
+  DEFAULT_GROUP,
+  HttpFileTransferClient,
+  HttpSessionTransport,
+  SystemClock,
+} from '@acs/cpe-sim';
+import { decodeEvent, TOPICS } from '@acs/events';
+import { expectEventually } from '@acs/testing';
+import { loadAcsConfig } from './acs.config';
+import { AcsRuntime } from './acs.runtime';
+
+// The all-in-one ACS wakes an idle simulated CPE over HTTP (TR-069 3.2.2): the wake-up command
+// goes in on the bus, the connection-request service answers the CPE's Digest challenge, and the
+// CPE opens a session whose Inform carries "6 CONNECTION REQUEST".
+describe('AcsRuntime connection requests', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'acs-connreq-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('wakes an idle simulated CPE over HTTP and it informs with 6 CONNECTION REQUEST', async () => {
+    const config = loadAcsConfig({
+      ACS_DATA_DIR: dir,
+      GATEWAY_PORT: '0',
+      GATEWAY_BIND: '127.0.0.1',
+      GATEWAY_BASIC_OVER_HTTP: 'true',
+      GATEWAY_BOOTSTRAP_POLICY: 'register',
+      GATEWAY_BOOTSTRAP_USERNAME: 'boot',
+      GATEWAY_BOOTSTRAP_PASSWORD: 'strap',
+      STUN_HOST: '127.0.0.1',
+      STUN_PORT: '0',
+      // The simulated CPE listens on loopback, which the default address policy refuses.
+      CONNREQ_ALLOW_CIDRS: '127.0.0.0/8',
+      CONNREQ_DENY_CIDRS: '',
+    });
+    const acs = await AcsRuntime.create(config, pino({ level: 'silent' }));
+    await acs.onApplicationBootstrap();
+    const informs: { deviceId: string; events: string[] }[] = [];
+    const sub = await acs.bus.subscribe({
+      groupId: 'test',
+      topics: [TOPICS.informs],
+      handler: async (m) => {
+        const e = decodeEvent(m.value);
+        if (e.schema === 'cwmp.inform.v1') {
+          informs.push({ deviceId: e.deviceId, events: e.inform.event.map((x) => x.eventCode) });
+        }
+      },
+    });
+
+    const fleet = new CpeFleet({
+      clock: new SystemClock(),
+      random: Math.random,
+      transport: (cpe) => new HttpSessionTransport(cpe, { timeoutMs: 10_000 }),
+      files: new HttpFileTransferClient(),
+      maxConcurrentSessions: 10,
+      periodic: false,
+    });
+    const crServer = new ConnectionRequestServer(fleet, {
+      host: '127.0.0.1',
+      port: 0,
+      prefix: '/cr/',
+      realm: 'cpe',
+    });
+    const crPort = await crServer.listen();
+    const [cpe] = fleet.add(
+      {
+        ...DEFAULT_GROUP,
+        acsUrl: `http://127.0.0.1:${acs.address?.port}/`,
+        acsUsername: 'boot',
+        acsPassword: 'strap',
+        preemptiveBasic: true,
+        crUrlBase: `http://127.0.0.1:${crPort}/cr/`,
+        crMinIntervalMs: 0,
+      },
+      1,
+    );
+    try {
+      fleet.boot(cpe!);
+      await expectEventually(
+        () => expect(informs.map((i) => i.events)).toEqual([['0 BOOTSTRAP', '1 BOOT']]),
+        10_000,
+      );
+
+      const wakeup: WakeupCommand = {
+        schema: WAKEUP_SCHEMA_V1,
+        deviceId: cpe!.deviceId,
+        requestedAt: new Date().toISOString(),
+        reason: 'test',
+        contact: {
+          deviceId: cpe!.deviceId,
+          http: {
+            url: `http://127.0.0.1:${crPort}/cr/${encodeURIComponent(cpe!.deviceId)}`,
+            username: cpe!.crUsername,
+            password: cpe!.crPassword,
+          },
+        },
+      };
+      await acs.bus.publish(CONNREQ_WAKEUPS_TOPIC, [
+        { key: cpe!.deviceId, value: JSON.stringify(wakeup) },
+      ]);
+      await expectEventually(
+        () =>
+          expect(informs[1]).toEqual({ deviceId: cpe!.deviceId, events: ['6 CONNECTION REQUEST'] }),
+        15_000,
+      );
+      expect(crServer.accepted).toBe(1);
+    } finally {
+      await sub.stop();
+      await crServer.close();
+      fleet.stop();
+      await acs.beforeApplicationShutdown();
+      await acs.onApplicationShutdown();
+    }
+  });
+});
