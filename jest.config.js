@@ -16,6 +16,8 @@ const common = {
   rootDir: __dirname,
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': swc },
+  // .ts first: a stray compiled .js next to a source must never shadow it.
+  moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: { '^@acs/([a-z0-9-]+)$': '<rootDir>/libs/$1/src/index.ts' },
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/', '<rootDir>/dist/'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],

@@ -6,6 +6,8 @@ import { loadGatewayConfig, type GatewayConfig } from '@acs/gateway';
 const acsSchema = z.object({
   /** Directory of the embedded store (created if missing; `.data/` is git-ignored). */
   ACS_DATA_DIR: z.string().min(1).default('./.data'),
+  /** Profiles (JSON/YAML files) saved into the store at start; optional. */
+  ACS_PROFILE_DIR: z.string().min(1).optional(),
   ACS_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
@@ -16,20 +18,21 @@ export interface AcsConfig {
   /** Connection requests and the STUN server (docs/connection-requests.md). */
   readonly connreq: ConnreqConfig;
   readonly dataDir: string;
+  readonly profileDir: string | undefined;
   readonly logLevel: z.infer<typeof acsSchema>['ACS_LOG_LEVEL'];
 }
 
 /**
- * The all-in-one ACS reads the gateway's variables with one different default: no provisioning
- * service runs in this process yet, so the empty POST ends the session at once
- * (`GATEWAY_PROVISIONING=none`) instead of waiting on an inbox nobody fills.
+ * The all-in-one ACS reads the gateway's, the connection-request service's variables; the
+ * provisioning service runs in the same process and fills the session inboxes.
  */
 export function loadAcsConfig(env: Env = processEnv()): AcsConfig {
   const acs = loadConfig(acsSchema, env);
   return {
-    gateway: loadGatewayConfig({ GATEWAY_PROVISIONING: 'none', ...env }),
+    gateway: loadGatewayConfig(env),
     connreq: loadConnreqConfig(env),
     dataDir: acs.ACS_DATA_DIR,
+    profileDir: acs.ACS_PROFILE_DIR,
     logLevel: acs.ACS_LOG_LEVEL,
   };
 }

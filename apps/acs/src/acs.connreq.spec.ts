@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -19,13 +19,20 @@ import { AcsRuntime } from './acs.runtime';
 // The all-in-one ACS wakes an idle simulated CPE over HTTP (TR-069 3.2.2): the wake-up command
 // goes in on the bus, the connection-request service answers the CPE's Digest challenge, and the
 // CPE opens a session whose Inform carries "6 CONNECTION REQUEST".
-describe('AcsRuntime connection requests', () => {
+describe('AcsRuntime with simulated CPEs', () => {
   const dir = mkdtempSync(join(tmpdir(), 'acs-connreq-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('wakes an idle simulated CPE over HTTP and it informs with 6 CONNECTION REQUEST', async () => {
+  it('provisions a profile in the first session and wakes the idle CPE over HTTP (6 CONNECTION REQUEST)', async () => {
+    const profiles = join(dir, 'profiles');
+    mkdirSync(profiles);
+    writeFileSync(
+      join(profiles, 'periodic.yaml'),
+      'name: periodic\nparameters:\n  Device.ManagementServer.PeriodicInformInterval: 321\n',
+    );
     const config = loadAcsConfig({
-      ACS_DATA_DIR: dir,
+      ACS_DATA_DIR: join(dir, 'data'),
+      ACS_PROFILE_DIR: profiles,
       GATEWAY_PORT: '0',
       GATEWAY_BIND: '127.0.0.1',
       GATEWAY_BASIC_OVER_HTTP: 'true',

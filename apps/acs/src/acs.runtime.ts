@@ -10,18 +10,26 @@ import {
   startConnreqRuntime,
   type ConnreqRuntime,
 } from '@acs/connreq';
+import {
+  loadProfileDirectory,
+  startProvisioning,
+  type ProvisioningHandle,
+} from '@acs/provisioning';
 import { InMemorySessionRegistry } from '@acs/sessions';
 import { SqliteDocumentStore } from '@acs/store';
 import { Gateway, StoreCredentialsRepository } from '@acs/gateway';
 import type { AcsConfig } from './acs.config';
 
 /**
- * Everything in one process: the gateway (and, as they arrive, the other services) on the
- * in-process bus and session registry and the embedded SQLite store under the data directory.
+ * Everything in one process: the gateway, provisioning, connection requests and the STUN server
+ * on the in-process bus and session registry and the embedded SQLite store under the data
+ * directory.
  * The method names are Nest lifecycle hooks (see apps/cwmp-gateway: Nest 12 is ESM-only).
  */
 export class AcsRuntime {
   address: AddressInfo | undefined;
+  /** Provisioning (profiles, tasks, the diff engine), once started. */
+  provisioning: ProvisioningHandle | undefined;
   /** Connection requests and the STUN server, once started. */
   connreq: ConnreqRuntime | undefined;
 
@@ -66,7 +74,16 @@ export class AcsRuntime {
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const { store, bus } = this.adapters;
+    const { store, bus, registry } = this.adapters;
+    const dir = this.config.profileDir;
+    this.provisioning = await startProvisioning({
+      bus,
+      sessions: registry,
+      store,
+      logger: this.logger,
+      topicPartitions: 1,
+      profiles: dir === undefined ? [] : await loadProfileDirectory(dir),
+    });
     this.connreq = await startConnreqRuntime({
       config: this.config.connreq,
       bus,
@@ -86,6 +103,7 @@ export class AcsRuntime {
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.gateway.shutdown();
+    await this.provisioning?.stop();
     await this.connreq?.stop();
   }
 
