@@ -80,13 +80,17 @@ class MongoDocumentRepository<T extends Identified> implements DocumentRepositor
   async ensureIndexes(): Promise<void> {
     if (this.indexes.length === 0) return;
     await this.run(async (collection) => {
-      await collection.createIndexes(
-        this.indexes.map((index) => ({
-          name: index.name,
-          key: Object.fromEntries(index.keys.map((k) => [k.path, k.dir])),
-          ...(index.unique ? { unique: true } : {}),
-        })),
-      );
+      // One index per call: FerretDB 1.24 drops the connection when one createIndexes call
+      // declares several indexes on an existing collection (docs/store.md). MongoDB does not care.
+      for (const index of this.indexes) {
+        await collection.createIndexes([
+          {
+            name: index.name,
+            key: Object.fromEntries(index.keys.map((k) => [k.path, k.dir])),
+            ...(index.unique ? { unique: true } : {}),
+          },
+        ]);
+      }
     });
   }
 

@@ -232,7 +232,11 @@ export function describeDocumentStoreContract(
 
     it('keeps documents and indexes across a reopen', async () => {
       const name = collectionName();
-      const indexes = [{ fields: { serial: 1 as const }, unique: true }];
+      // Two indexes: FerretDB once dropped the connection when both were declared in one call on reopen.
+      const indexes = [
+        { fields: { serial: 1 as const }, unique: true },
+        { fields: { uptime: -1 as const } },
+      ];
       const repo = await store.collection<Device>(name, { indexes });
       await repo.insert(dev(1, { firmware: { version: '1.0' } }));
       await repo.update('d001', 1, { $set: { uptime: 9 } });
