@@ -220,6 +220,24 @@ describe(CwmpSessionHandler.name, () => {
       });
     });
 
+    it('sends an RPC once even when provisioning pushes its entry again (redelivery)', async () => {
+      const cpe = gw.cpe('I4');
+      await cpe.send(cpe.informMessage(['2 PERIODIC']));
+      const sessionId = gw.bus.on(TOPICS.informs)[0]!.sessionId;
+      const gpv: InboxEntry = {
+        kind: 'rpc',
+        rpcId: 's.1.0',
+        request: { type: 'GetParameterValues', parameterNames: ['Device.DeviceInfo.'] },
+      };
+      await push(sessionId, gpv);
+      const r1 = await cpe.send(null);
+      expect(r1.envelope?.header.id).toBe('s.1.0');
+      await push(sessionId, gpv, { kind: 'done' });
+      const r2 = await cpe.send({ type: 'GetParameterValuesResponse', parameterList: [] });
+      expect(r2.status).toBe(204);
+      expect(gw.bus.on(TOPICS.sessions).at(-1)).toMatchObject({ kind: 'ended', rpcCount: 1 });
+    });
+
     it('ends the session with 204 and reason inbox-timeout when provisioning says nothing', async () => {
       const cpe = gw.cpe('I2');
       await cpe.send(cpe.informMessage(['2 PERIODIC']));

@@ -18,7 +18,12 @@ import type { CpeAuthenticator } from './cpe.authenticator';
 import { responseTo } from './cpe-request.responder';
 import type { GatewayConfig } from './gateway.config';
 import type { Clock, GatewayLogger, RandomSource } from './runtime.ports';
-import { decodeRecord, encodeRecord, type SessionRecord } from './session.record';
+import {
+  SENT_RPC_IDS_KEPT,
+  decodeRecord,
+  encodeRecord,
+  type SessionRecord,
+} from './session.record';
 import { nextStep, type ParsedRequest, type Step } from './session.state-machine';
 import { SessionTracker } from './session.tracker';
 import { SessionEventPublisher } from './session-event.publisher';
@@ -284,6 +289,13 @@ export class CwmpSessionHandler {
         continue;
       }
       if (entry.kind === 'done') return this.end(record, 'completed');
+      if (record.sentRpcIds?.includes(entry.rpcId)) {
+        this.d.logger.info(
+          { sessionId: record.sessionId, rpcId: entry.rpcId },
+          'duplicate inbox RPC skipped',
+        );
+        continue;
+      }
       let body: string;
       try {
         body = serializeEnvelope({
@@ -313,6 +325,7 @@ export class CwmpSessionHandler {
           requestType: entry.request.type,
         },
         rpcCount: record.rpcCount + 1,
+        sentRpcIds: [...(record.sentRpcIds ?? []), entry.rpcId].slice(-SENT_RPC_IDS_KEPT),
       };
       await Promise.all([
         this.putRecord(next),

@@ -25,11 +25,18 @@ export interface SessionRecord {
   readonly lastSeenAt: number;
   readonly state: SessionState;
   readonly rpcCount: number;
+  /**
+   * rpcIds already sent in this session (the latest {@link SENT_RPC_IDS_KEPT}): provisioning may
+   * push an entry again after a redelivery, and the CPE must not get the RPC twice.
+   */
+  readonly sentRpcIds?: readonly string[];
   /** Sequence of CPE requests answered, for stable event ids. */
   readonly requestCount: number;
   /** W3C traceparent of the session (from the CPE request or new), put on every event. */
   readonly trace?: string;
 }
+
+export const SENT_RPC_IDS_KEPT = 64;
 
 export function encodeRecord(r: SessionRecord): string {
   return JSON.stringify(r);
