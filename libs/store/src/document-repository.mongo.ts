@@ -16,7 +16,7 @@ import { normalizeIndexes, type NormalizedIndex } from './index-spec';
 import { mapMongoError } from './mongo.errors';
 import { mongoFilter } from './mongo.filter';
 import { normalizeQuery } from './query.normalize';
-import { StoreError, StoreErrorCode } from './store.error';
+import { StoreError, StoreErrorCode, missingOrConflictError } from './store.error';
 import { assertId, assertVersion, normalizePatch, toStorable } from './stored-document';
 
 export interface MongoStoreOptions {
@@ -60,21 +60,7 @@ class MongoDocumentRepository<T extends Identified> implements DocumentRepositor
     expectedVersion: number,
   ): Promise<StoreError> {
     const current = await collection.findOne({ _id: id }, { projection: { _version: 1 } });
-    if (current === null)
-      return new StoreError(StoreErrorCode.NotFound, `${this.name}/${id} not found`, {
-        collection: this.name,
-        id,
-      });
-    return new StoreError(
-      StoreErrorCode.VersionConflict,
-      `${this.name}/${id} is at version ${current._version}, not ${expectedVersion}`,
-      {
-        collection: this.name,
-        id,
-        expectedVersion,
-        actualVersion: current._version,
-      },
-    );
+    return missingOrConflictError(this.name, id, expectedVersion, current?._version);
   }
 
   async ensureIndexes(): Promise<void> {

@@ -17,7 +17,7 @@ import { encodeCursor, keysetClauses, normalizeLimit, normalizeSort } from './fi
 import { normalizeIndexes, type NormalizedIndex } from './index-spec';
 import { normalizeQuery } from './query.normalize';
 import { fieldSql, orderSql, whereSql } from './sqlite.query';
-import { StoreError, StoreErrorCode } from './store.error';
+import { StoreError, StoreErrorCode, missingOrConflictError } from './store.error';
 import { applyPatch, assertId, assertVersion, normalizePatch, toStorable } from './stored-document';
 
 export interface SqliteStoreOptions {
@@ -113,22 +113,7 @@ class SqliteDocumentRepository<T extends Identified> implements DocumentReposito
   }
 
   private missingOrConflict(db: DatabaseSync, id: string, expectedVersion: number): StoreError {
-    const row = this.readRow(db, id);
-    if (row === undefined)
-      return new StoreError(StoreErrorCode.NotFound, `${this.name}/${id} not found`, {
-        collection: this.name,
-        id,
-      });
-    return new StoreError(
-      StoreErrorCode.VersionConflict,
-      `${this.name}/${id} is at version ${row._version}, not ${expectedVersion}`,
-      {
-        collection: this.name,
-        id,
-        expectedVersion,
-        actualVersion: row._version,
-      },
-    );
+    return missingOrConflictError(this.name, id, expectedVersion, this.readRow(db, id)?._version);
   }
 
   async ensureIndexes(): Promise<void> {

@@ -39,3 +39,25 @@ export class StoreError extends Error {
     return error instanceof StoreError && (code === undefined || error.code === code);
   }
 }
+
+/**
+ * Why a conditional write on `collection/id` matched nothing: the document is gone (NotFound)
+ * or is at another version (VersionConflict). `actualVersion` is what the store holds, if anything.
+ */
+export function missingOrConflictError(
+  collection: string,
+  id: string,
+  expectedVersion: number,
+  actualVersion: number | undefined,
+): StoreError {
+  if (actualVersion === undefined)
+    return new StoreError(StoreErrorCode.NotFound, `${collection}/${id} not found`, {
+      collection,
+      id,
+    });
+  return new StoreError(
+    StoreErrorCode.VersionConflict,
+    `${collection}/${id} is at version ${actualVersion}, not ${expectedVersion}`,
+    { collection, id, expectedVersion, actualVersion },
+  );
+}
