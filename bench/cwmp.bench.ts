@@ -2,7 +2,7 @@ import { parseEnvelope, serializeEnvelope, CwmpError } from '@acs/cwmp';
 import { XMLParser } from 'fast-xml-parser';
 import { compare, timeMs, type Result } from './lib/measure';
 import { INFORM_40, SPV_50, indent } from './lib/cwmp-samples';
-import { billionLaughs, deepNesting, externalEntity, hugeBody } from './lib/hostile-inputs';
+import { billionLaughs, deepNesting, externalEntity, hugeBody } from '@acs/testing';
 import { saxesTree } from './lib/saxes-tree';
 
 // `npm run bench:cwmp`: the CWMP codec's hot paths against fast-xml-parser on the same bytes, in

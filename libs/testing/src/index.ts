@@ -1,2 +1,3 @@
 export * from './expect-eventually';
 export * from './unique-name';
+export * from './hostile-xml';

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { CwmpError, CwmpErrorCode, parseEnvelope } from '../index';
-import { billionLaughs, deepNesting, externalEntity, hugeBody } from '../../test/hostile-inputs';
+import { billionLaughs, deepNesting, externalEntity, hugeBody } from '@acs/testing';
 
 // Each hostile body must be refused with a typed error, fast. The limit asserted here is generous
 // (timing asserts are flaky on shared CI); `npm run bench:cwmp` prints the real times (target < 50 ms).

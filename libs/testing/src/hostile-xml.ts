@@ -1,4 +1,5 @@
-// The hostile bodies of libs/cwmp/test/hostile-inputs.ts, rebuilt here because bench/ compiles on its own.
+// Classic hostile XML bodies: the codec's hostile-input tests assert typed errors on them and
+// bench:cwmp times them.
 
 const ENVELOPE_OPEN =
   '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:cwmp="urn:dslforum-org:cwmp-1-0"><soap:Body>';
@@ -13,6 +14,7 @@ export function externalEntity(): string {
   return `<?xml version="1.0"?><!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>${ENVELOPE_OPEN}<cwmp:Kicked><Command>&xxe;</Command></cwmp:Kicked></soap:Body></soap:Envelope>`;
 }
 
+/** A 100 MB body: an Inform whose one value is padded out. */
 export function hugeBody(bytes = 100 * 1024 * 1024): Buffer {
   const head = Buffer.from(`${ENVELOPE_OPEN}<cwmp:Kicked><Command>`);
   const buf = Buffer.alloc(bytes, 0x61);
