@@ -29,7 +29,8 @@ export interface DeviceChangeEventV1 {
   readonly deviceId: string;
   readonly sessionId?: string;
   readonly occurredAt: string;
-  readonly cause: 'inform' | 'rpc-result' | 'cpe-request';
+  /** `api`: an operator call (tags), not a CWMP event; sessionId is then absent. */
+  readonly cause: 'inform' | 'rpc-result' | 'cpe-request' | 'api';
   /** First time the ACS saw this device. */
   readonly created: boolean;
   /** The Inform carried `1 BOOT` / `0 BOOTSTRAP` (the model was forgotten and is rediscovered). */
@@ -48,7 +49,7 @@ const validator = z.strictObject({
   deviceId: z.string().min(1),
   sessionId: z.string().min(1).optional(),
   occurredAt: z.iso.datetime(),
-  cause: z.enum(['inform', 'rpc-result', 'cpe-request']),
+  cause: z.enum(['inform', 'rpc-result', 'cpe-request', 'api']),
   created: z.boolean(),
   boot: z.boolean(),
   bootstrap: z.boolean(),

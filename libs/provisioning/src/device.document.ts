@@ -45,6 +45,7 @@ export type AuditAction =
   | 'task.done'
   | 'task.faulted'
   | 'task.expired'
+  | 'tags.changed'
   | 'profile.saved'
   | 'profile.deleted';
 

@@ -18,6 +18,7 @@ export { loadState, storeState } from './device.document';
 export * from './device-change.event';
 export { ProfileCatalog } from './profile.catalog';
 export * from './task.service';
+export * from './tag.service';
 export { rpcIdOf } from './session.step';
 export {
   DEFAULT_PROVISIONING_OPTIONS,

@@ -15,6 +15,7 @@ import {
 import { ProvisioningError, ProvisioningErrorCode } from './provisioning.error';
 import { openRepositories, type ProvisioningRepositories } from './provisioning.repositories';
 import { ProvisioningService, type ProvisioningOptions } from './provisioning.service';
+import { TagService } from './tag.service';
 import { TaskService } from './task.service';
 
 /** The topics the service consumes (key = device id on each). */
@@ -47,6 +48,7 @@ export interface StartProvisioningOptions {
 export interface ProvisioningHandle {
   readonly service: ProvisioningService;
   readonly tasks: TaskService;
+  readonly tags: TagService;
   readonly profiles: ProfileCatalog;
   readonly repositories: ProvisioningRepositories;
   /** Stops consuming (offsets of handled events are committed first). Idempotent. */
@@ -147,6 +149,7 @@ export async function startProvisioning(
   return {
     service,
     tasks,
+    tags: new TagService(repositories, options.bus, clock, logger),
     profiles,
     repositories,
     stop: async () => {

@@ -12,6 +12,10 @@ export enum ProvisioningErrorCode {
   TaskNotPending = 'PROVISIONING_TASK_NOT_PENDING',
   /** A profile that does not validate. */
   InvalidProfile = 'PROVISIONING_INVALID_PROFILE',
+  /** A device id the store does not know (it has never sent an Inform). */
+  DeviceNotFound = 'PROVISIONING_DEVICE_NOT_FOUND',
+  /** A tag that is not allowed (empty, too long, bad characters) or too many tags. */
+  InvalidTags = 'PROVISIONING_INVALID_TAGS',
   /** A stored document this code cannot read (written by something else). */
   CorruptDocument = 'PROVISIONING_CORRUPT_DOCUMENT',
 }
