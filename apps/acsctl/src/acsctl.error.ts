@@ -1,0 +1,47 @@
+import { ExitCode } from './cli.exit-codes';
+
+export enum AcsctlErrorCode {
+  /** Unknown command or option, malformed option value. */
+  Usage = 'USAGE',
+  /** The -f file cannot be read or parsed. */
+  InvalidFile = 'INVALID_FILE',
+  /** The API answered with a non-OK gRPC status. */
+  Api = 'API',
+  /** The operation ran and failed (task faulted/expired). */
+  OperationFailed = 'OPERATION_FAILED',
+  /** The API answered something the CLI cannot use. */
+  BadResponse = 'BAD_RESPONSE',
+  /** Ctrl-C. */
+  Interrupted = 'INTERRUPTED',
+}
+
+/** Every failure the CLI reports: a message for stderr and the exit code a script sees. */
+export class AcsctlError extends Error {
+  constructor(
+    readonly code: AcsctlErrorCode,
+    message: string,
+    readonly exitCode: ExitCode = defaultExitCode(code),
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'AcsctlError';
+  }
+}
+
+function defaultExitCode(code: AcsctlErrorCode): ExitCode {
+  switch (code) {
+    case AcsctlErrorCode.Usage:
+    case AcsctlErrorCode.InvalidFile:
+      return ExitCode.Usage;
+    case AcsctlErrorCode.OperationFailed:
+      return ExitCode.OperationFailed;
+    case AcsctlErrorCode.Interrupted:
+      return ExitCode.Interrupted;
+    case AcsctlErrorCode.Api:
+    case AcsctlErrorCode.BadResponse:
+      return ExitCode.Internal;
+  }
+}
+
+export const usageError = (message: string): AcsctlError =>
+  new AcsctlError(AcsctlErrorCode.Usage, message);
