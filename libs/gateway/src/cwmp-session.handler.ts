@@ -10,9 +10,22 @@ import {
   type CwmpMessage,
   type CwmpVersion,
 } from '@acs/cwmp';
-import type { EventBus } from '@acs/bus';
+import { BusError, type EventBus } from '@acs/bus';
 import type { SessionRegistry } from '@acs/sessions';
 import { EventsError, decodeInboxEntry, deriveDeviceId, type SessionEndReason } from '@acs/events';
+import {
+  ATTR,
+  RPC_SYSTEM,
+  SpanKind,
+  extractFromTraceContext,
+  recordError,
+  setSpanAttributes,
+  startSpan,
+  traceContextField,
+  withSpan,
+  type AcsMetrics,
+  type Span,
+} from '@acs/telemetry';
 import type { AuthFailureLimiter } from './auth-failure.limiter';
 import type { CpeAuthenticator } from './cpe.authenticator';
 import { responseTo } from './cpe-request.responder';
@@ -27,6 +40,7 @@ import {
 import { nextStep, type ParsedRequest, type Step } from './session.state-machine';
 import { SessionTracker } from './session.tracker';
 import { SessionEventPublisher } from './session-event.publisher';
+import { SessionTelemetry, requestSpanName, type SessionRefusal } from './session.telemetry';
 
 /** A CPE's POST after transport checks (method, encoding, size) with the body decompressed. */
 export interface CwmpHttpRequest {
@@ -58,6 +72,8 @@ export interface CwmpSessionHandlerDeps {
   readonly clock: Clock;
   readonly random: RandomSource;
   readonly logger: GatewayLogger;
+  /** Session metrics (docs/observability.md); default: recorded nowhere. */
+  readonly metrics?: AcsMetrics;
 }
 
 /**
@@ -67,10 +83,12 @@ export interface CwmpSessionHandlerDeps {
 export class CwmpSessionHandler {
   private readonly tracker: SessionTracker;
   private readonly events: SessionEventPublisher;
+  private readonly telemetry: SessionTelemetry;
   private draining = false;
 
   constructor(private readonly d: CwmpSessionHandlerDeps) {
     this.events = new SessionEventPublisher(d.bus, d.clock);
+    this.telemetry = new SessionTelemetry(d.metrics, d.clock);
     this.tracker = new SessionTracker(d.clock, d.config.sessionTimeoutMs, (sid) => {
       this.expireIdle(sid).catch((e: unknown) =>
         d.logger.error({ err: e, sessionId: sid }, 'idle cleanup failed'),
@@ -100,11 +118,45 @@ export class CwmpSessionHandler {
         ? null
         : decodeRecord(await this.d.registry.getRecord(req.sessionId));
     const step = nextStep(record, parsed);
-    if (step.action === 'start') return this.start(req, step, record);
+    if (step.action === 'start') {
+      // The session's root span. root: CPEs are untrusted, a traceparent they send is ignored
+      // (it would let a device choose its trace id and force sampling; docs/observability.md).
+      return withSpan(
+        'cwmp Inform',
+        {
+          kind: SpanKind.SERVER,
+          root: true,
+          attributes: {
+            [ATTR.rpcSystem]: RPC_SYSTEM.cwmp,
+            [ATTR.rpcMethod]: 'Inform',
+            [ATTR.eventCodes]: step.inform.event.map((e) => e.eventCode),
+          },
+        },
+        async (span) => withStatus(span, await this.start(req, step, record, span)),
+      );
+    }
     if (step.action === 'reject' || record === null) {
       return text(400, step.action === 'reject' ? step.reason : 'bad request');
     }
-    return this.continueSession(record, step);
+    // Every later request of the session is a child of the session's root span (record.trace),
+    // whichever pod serves it.
+    const body = parsed.kind === 'message' ? parsed.envelope.body : undefined;
+    return withSpan(
+      requestSpanName(body),
+      {
+        kind: SpanKind.SERVER,
+        ...(record.trace === undefined
+          ? {}
+          : { parent: extractFromTraceContext({ traceparent: record.trace }) }),
+        attributes: {
+          [ATTR.deviceId]: record.deviceId,
+          [ATTR.sessionId]: record.sessionId,
+          [ATTR.rpcSystem]: RPC_SYSTEM.cwmp,
+          ...(body === undefined ? {} : { [ATTR.rpcMethod]: body.type }),
+        },
+      },
+      async (span) => withStatus(span, await this.continueSession(record, step, span)),
+    );
   }
 
   private parse(body: Buffer): ParsedRequest {
@@ -134,19 +186,40 @@ export class CwmpSessionHandler {
     req: CwmpHttpRequest,
     step: Extract<Step, { action: 'start' }>,
     previous: SessionRecord | null,
+    span: Span,
   ): Promise<CwmpHttpReply> {
+    this.telemetry.informArrived();
+    const reply = await this.open(req, step, previous, span);
+    if (reply.refused !== undefined) {
+      this.telemetry.refused(reply.refused);
+      span.setAttribute(ATTR.errorType, reply.refused);
+    } else this.telemetry.opened(step.inform.event.map((e) => e.eventCode));
+    return reply.reply;
+  }
+
+  private async open(
+    req: CwmpHttpRequest,
+    step: Extract<Step, { action: 'start' }>,
+    previous: SessionRecord | null,
+    span: Span,
+  ): Promise<{ reply: CwmpHttpReply; refused?: SessionRefusal }> {
+    const refuse = (reply: CwmpHttpReply, refused: SessionRefusal) => ({ reply, refused });
     const cfg = this.d.config;
-    if (this.draining) return this.busy('draining');
+    if (this.draining) return refuse(this.busy('draining'), 'internal');
     let deviceId: string;
     try {
       deviceId = deriveDeviceId(step.inform.deviceId);
     } catch (e) {
-      if (e instanceof EventsError) return text(400, e.message);
+      if (e instanceof EventsError) return refuse(text(400, e.message), 'protocol');
       throw e;
     }
+    setSpanAttributes(span, { [ATTR.deviceId]: deviceId });
     const blocked = this.d.limiter.blockedFor(req.remoteAddress);
     if (blocked > 0)
-      return text(429, 'too many failed authentications', { 'retry-after': String(blocked) });
+      return refuse(
+        text(429, 'too many failed authentications', { 'retry-after': String(blocked) }),
+        'auth',
+      );
     const auth = await this.d.authenticator.authenticate({
       deviceId,
       authorization: req.authorization,
@@ -161,7 +234,10 @@ export class CwmpSessionHandler {
           'CPE authentication failed',
         );
       }
-      return text(401, 'authentication required', { 'www-authenticate': auth.challenges });
+      return refuse(
+        text(401, 'authentication required', { 'www-authenticate': auth.challenges }),
+        'auth',
+      );
     }
     const env = step.envelope;
     const negotiated = negotiateVersion({
@@ -173,20 +249,26 @@ export class CwmpSessionHandler {
     });
     if (!negotiated.ok) {
       // TR-069 A.5.1 (Amendment 5): 8006, no common CWMP version.
-      return this.envelopeReply(
-        env.version,
-        env.namespace,
-        env.header.id,
-        buildFault(8006, { faultString: negotiated.reason }),
+      span.setAttribute(ATTR.faultCode, '8006');
+      return refuse(
+        this.envelopeReply(
+          env.version,
+          env.namespace,
+          env.header.id,
+          buildFault(8006, { faultString: negotiated.reason }),
+        ),
+        'protocol',
       );
     }
     if (previous !== null && previous.deviceId === deviceId) await this.end(previous, 'superseded');
-    if (this.tracker.size >= cfg.maxSessions) return this.busy('session cap reached');
+    if (this.tracker.size >= cfg.maxSessions)
+      return refuse(this.busy('session cap reached'), 'internal');
 
     const sessionId = this.d.random.bytes(16).toString('base64url');
+    setSpanAttributes(span, { [ATTR.sessionId]: sessionId });
     // TR-069 3.7.1.4 / ARCHITECTURE: one session per device, cluster-wide.
     if (!(await this.d.registry.acquireLock(deviceId, sessionId, cfg.sessionTimeoutMs)))
-      return this.busy('device already in a session');
+      return refuse(this.busy('device already in a session'), 'lock_held');
     const now = this.d.clock.now();
     const record: SessionRecord = {
       v: 1,
@@ -199,7 +281,9 @@ export class CwmpSessionHandler {
       state: { phase: 'open' },
       rpcCount: 0,
       requestCount: 0,
-      trace: req.traceparent ?? this.newTraceparent(),
+      // With telemetry on: this span's context, so every later request and every event of the
+      // session joins its trace. Off: the CPE's header or a random one, as before.
+      trace: traceContextField()?.traceparent ?? req.traceparent ?? this.newTraceparent(),
     };
     try {
       // The InformResponse goes out only after the broker acked the Inform: until then the CPE
@@ -211,6 +295,7 @@ export class CwmpSessionHandler {
       ]);
     } catch (e) {
       await this.d.registry.releaseLock(deviceId, sessionId).catch(() => false);
+      this.telemetry.refused(e instanceof BusError ? 'bus_unavailable' : 'internal');
       throw e;
     }
     this.tracker.touch(sessionId);
@@ -222,29 +307,32 @@ export class CwmpSessionHandler {
       negotiated.useCwmpVersion,
     );
     const cookie = `${SESSION_COOKIE}=${sessionId}; Path=/; HttpOnly${req.secure ? '; Secure' : ''}`;
-    return { ...reply, headers: { ...reply.headers, 'set-cookie': cookie } };
+    return { reply: { ...reply, headers: { ...reply.headers, 'set-cookie': cookie } } };
   }
 
   private async continueSession(
     record: SessionRecord,
     step: Exclude<Step, { action: 'start' | 'reject' }>,
+    span: Span,
   ): Promise<CwmpHttpReply> {
     const cfg = this.d.config;
     // Without provisioning the empty POST ends the session: releasing the lock is all that is
     // left, and release only frees it if this session still holds it; one Redis round trip less.
     if (step.action === 'next-rpc' && cfg.provisioning === 'none')
-      return this.end(record, 'completed');
+      return this.end(record, 'completed', span);
     if (
       !(await this.d.registry.refreshLock(record.deviceId, record.sessionId, cfg.sessionTimeoutMs))
     ) {
       // The lock expired (idle CPE) and may already belong to a newer session of the device.
-      await this.end(record, 'idle-timeout');
+      await this.end(record, 'idle-timeout', span);
       return text(400, 'session expired');
     }
     this.tracker.touch(record.sessionId);
     const now = this.d.clock.now();
     switch (step.action) {
       case 'fault':
+        // An ACS fault to the CPE (TR-069 A.5.1: 8000 method not supported, 8003 invalid arguments).
+        span.setAttribute(ATTR.faultCode, String(step.code));
         await this.putRecord({ ...record, lastSeenAt: now });
         return this.envelopeReply(
           record.cwmpVersion,
@@ -266,21 +354,23 @@ export class CwmpSessionHandler {
       case 'rpc-result': {
         const requestType =
           record.state.phase === 'awaiting-rpc-result' ? record.state.requestType : 'GetRPCMethods';
+        span.setAttribute(ATTR.rpcId, step.rpcId);
+        this.telemetry.rpcAnswered(record, step.outcome, span);
         await this.events.rpcResult(record, step.rpcId, requestType, step.outcome);
-        return this.nextRpc({ ...record, lastSeenAt: now, state: { phase: 'open' } });
+        return this.nextRpc({ ...record, lastSeenAt: now, state: { phase: 'open' } }, span);
       }
       case 'next-rpc':
-        return this.nextRpc({ ...record, lastSeenAt: now, state: { phase: 'open' } });
+        return this.nextRpc({ ...record, lastSeenAt: now, state: { phase: 'open' } }, span);
     }
   }
 
   /** Empty POST or RPC answered: send the next inbox RPC, or end the session with 204. */
-  private async nextRpc(record: SessionRecord): Promise<CwmpHttpReply> {
+  private async nextRpc(record: SessionRecord, span: Span): Promise<CwmpHttpReply> {
     const cfg = this.d.config;
-    if (cfg.provisioning === 'none') return this.end(record, 'completed');
+    if (cfg.provisioning === 'none') return this.end(record, 'completed', span);
     for (let skipped = 0; skipped < MAX_SKIPPED_ENTRIES; skipped++) {
       const raw = await this.d.registry.popInbox(record.sessionId, cfg.inboxWaitMs);
-      if (raw === null) return this.end(record, 'inbox-timeout');
+      if (raw === null) return this.end(record, 'inbox-timeout', span);
       let entry;
       try {
         entry = decodeInboxEntry(raw);
@@ -288,7 +378,7 @@ export class CwmpSessionHandler {
         this.d.logger.warn({ err: e, sessionId: record.sessionId }, 'invalid inbox entry skipped');
         continue;
       }
-      if (entry.kind === 'done') return this.end(record, 'completed');
+      if (entry.kind === 'done') return this.end(record, 'completed', span);
       if (record.sentRpcIds?.includes(entry.rpcId)) {
         this.d.logger.info(
           { sessionId: record.sessionId, rpcId: entry.rpcId },
@@ -296,6 +386,19 @@ export class CwmpSessionHandler {
         );
         continue;
       }
+      // The RPC sent to the CPE: a child of whoever pushed the entry (provisioning's span, via
+      // the entry's trace field), so the session's trace runs gateway → bus → provisioning → here.
+      const rpcSpan = startSpan(`cwmp ${entry.request.type}`, {
+        kind: SpanKind.CLIENT,
+        ...(entry.trace === undefined ? {} : { parent: extractFromTraceContext(entry.trace) }),
+        attributes: {
+          [ATTR.deviceId]: record.deviceId,
+          [ATTR.sessionId]: record.sessionId,
+          [ATTR.rpcSystem]: RPC_SYSTEM.cwmp,
+          [ATTR.rpcMethod]: entry.request.type,
+          [ATTR.rpcId]: entry.rpcId,
+        },
+      });
       let body: string;
       try {
         body = serializeEnvelope({
@@ -308,6 +411,8 @@ export class CwmpSessionHandler {
           body: entry.request,
         });
       } catch (e) {
+        recordError(rpcSpan, e);
+        rpcSpan.end();
         if (!(e instanceof CwmpError)) throw e;
         // Tell provisioning, which waits for a result of every RPC it pushed.
         await this.events.rpcResult(record, entry.rpcId, entry.request.type, {
@@ -327,18 +432,30 @@ export class CwmpSessionHandler {
         rpcCount: record.rpcCount + 1,
         sentRpcIds: [...(record.sentRpcIds ?? []), entry.rpcId].slice(-SENT_RPC_IDS_KEPT),
       };
-      await Promise.all([
-        this.putRecord(next),
-        this.d.registry.refreshLock(record.deviceId, record.sessionId, cfg.sessionTimeoutMs),
-      ]);
+      try {
+        await Promise.all([
+          this.putRecord(next),
+          this.d.registry.refreshLock(record.deviceId, record.sessionId, cfg.sessionTimeoutMs),
+        ]);
+      } catch (e) {
+        recordError(rpcSpan, e);
+        throw e;
+      } finally {
+        rpcSpan.end();
+      }
       return { status: 200, headers: XML, body };
     }
-    return this.end(record, 'completed');
+    return this.end(record, 'completed', span);
   }
 
   /** Publishes session-ended, frees the lock (if still ours), record and inbox; answers 204. */
-  private async end(record: SessionRecord, reason: SessionEndReason): Promise<CwmpHttpReply> {
+  private async end(
+    record: SessionRecord,
+    reason: SessionEndReason,
+    span?: Span,
+  ): Promise<CwmpHttpReply> {
     await this.events.ended(record, reason);
+    this.telemetry.ended(record, reason, span);
     await Promise.all([
       this.d.registry.releaseLock(record.deviceId, record.sessionId),
       this.d.registry.deleteRecord(record.sessionId),
@@ -403,6 +520,14 @@ function text(
     headers: { 'content-type': 'text/plain; charset=utf-8', ...headers },
     body: `${message}\n`,
   };
+}
+
+/** Puts the HTTP status on the request span; 5xx marks it ERROR (HTTP semconv: not 4xx on SERVER spans). */
+function withStatus(span: Span, reply: CwmpHttpReply): CwmpHttpReply {
+  span.setAttribute(ATTR.httpStatusCode, reply.status);
+  if (reply.status >= 500)
+    recordError(span, new Error(`HTTP ${reply.status}`), String(reply.status));
+  return reply;
 }
 
 function isBlank(body: Buffer): boolean {

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { EventBus } from '@acs/bus';
 import type { SessionRegistry } from '@acs/sessions';
 import { ALL_CWMP_TOPICS } from '@acs/events';
+import type { AcsMetrics } from '@acs/telemetry';
 import { AuthFailureLimiter } from './auth-failure.limiter';
 import { CpeAuthenticator } from './cpe.authenticator';
 import type { CredentialsRepository } from './credentials.repository';
@@ -26,6 +27,8 @@ export interface GatewayDeps {
   readonly clock?: Clock;
   readonly random?: RandomSource;
   readonly logger?: GatewayLogger;
+  /** Session metrics (`telemetry.metrics`); spans need no wiring (the OTel API is global). */
+  readonly metrics?: AcsMetrics;
   /** Partitions of the CWMP topics when the gateway creates them. Default 3. */
   readonly topicPartitions?: number;
 }
@@ -57,6 +60,7 @@ export class Gateway {
       clock,
       random,
       logger: this.logger,
+      ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
     });
     this.server = new GatewayHttpServer(deps.config, this.handler, this.logger, deps.tls);
   }

@@ -15,3 +15,4 @@ export * from './gateway.http-server';
 export * from './gateway';
 export * from './testing/cpe-test.client';
 export * from './session-event.publisher';
+export * from './session.telemetry';

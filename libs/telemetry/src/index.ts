@@ -15,3 +15,6 @@ export * from './session-registry.timed';
 export * from './document-store.timed';
 export * from './prometheus.scrape';
 export * from './grpc.tracing';
+export * from './session-registry.trace-stamping';
+export * from './connreq.metrics';
+export * from './kafka-lag.probe';

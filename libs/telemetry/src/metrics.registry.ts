@@ -1,4 +1,11 @@
-import type { Counter, Gauge, Histogram, Meter, UpDownCounter } from '@opentelemetry/api';
+import {
+  createNoopMeter,
+  type Counter,
+  type Gauge,
+  type Histogram,
+  type Meter,
+  type UpDownCounter,
+} from '@opentelemetry/api';
 
 // Every instrument the ACS records, in one place: name, kind, unit, description, label keys.
 // Names follow OTel semantic conventions where one exists (db.client.operation.duration,
@@ -312,6 +319,11 @@ export function createMetrics(meter: Meter): AcsMetrics {
     dbOperationDuration: histogram(m.dbOperationDuration),
     apiCallDuration: histogram(m.apiCallDuration),
   };
+}
+
+/** Instruments that record nothing: the default of libs that take `metrics` as an option. */
+export function noopMetrics(): AcsMetrics {
+  return createMetrics(createNoopMeter());
 }
 
 // ---- Prometheus names ------------------------------------------------------------------------

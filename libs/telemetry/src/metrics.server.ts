@@ -2,6 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 
+/** Runs before each scrape (e.g. to sample counters kept elsewhere); bounded, never fails it. */
+export type BeforeCollect = () => Promise<void>;
+
 export interface MetricsAddress {
   readonly host: string;
   readonly port: number;
@@ -21,8 +24,11 @@ export class MetricsServer {
     exporter: PrometheusExporter,
     host: string,
     port: number,
+    beforeCollect?: BeforeCollect,
   ): Promise<MetricsServer> {
-    const server = createServer((req, res) => MetricsServer.route(exporter, req, res));
+    const server = createServer((req, res) =>
+      MetricsServer.route(exporter, req, res, beforeCollect),
+    );
     // A scraper that stalls must not keep sockets open forever.
     server.requestTimeout = 10_000;
     server.headersTimeout = 10_000;
@@ -38,20 +44,31 @@ export class MetricsServer {
   }
 
   /** Serves one scrape (used by the server and by apps that mount the handler themselves). */
-  static serve(exporter: PrometheusExporter, req: IncomingMessage, res: ServerResponse): void {
+  static serve(
+    exporter: PrometheusExporter,
+    req: IncomingMessage,
+    res: ServerResponse,
+    beforeCollect?: BeforeCollect,
+  ): void {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.statusCode = 405;
       res.setHeader('allow', 'GET, HEAD');
       res.end();
       return;
     }
-    exporter.getMetricsRequestHandler(req, res);
+    if (beforeCollect === undefined) {
+      exporter.getMetricsRequestHandler(req, res);
+      return;
+    }
+    // beforeCollect never rejects (see TelemetryHandle.addCollectHook).
+    void beforeCollect().then(() => exporter.getMetricsRequestHandler(req, res));
   }
 
   private static route(
     exporter: PrometheusExporter,
     req: IncomingMessage,
     res: ServerResponse,
+    beforeCollect?: BeforeCollect,
   ): void {
     const path = (req.url ?? '').split('?')[0];
     if (path !== '/metrics') {
@@ -59,7 +76,7 @@ export class MetricsServer {
       res.end();
       return;
     }
-    MetricsServer.serve(exporter, req, res);
+    MetricsServer.serve(exporter, req, res, beforeCollect);
   }
 
   async close(): Promise<void> {

@@ -75,6 +75,12 @@ export interface TelemetryHandle {
    * own server. 404 when no Prometheus exporter is configured, 503 when telemetry is off.
    */
   metricsHandler(req: IncomingMessage, res: ServerResponse): void;
+  /**
+   * Registers `hook` to run before every scrape (sampling counters kept elsewhere, consumer lag
+   * queries). Hooks run together, bounded by {@link COLLECT_HOOK_TIMEOUT_MS}; a failing or slow
+   * hook only leaves its instruments at their previous values. Returns the unregister function.
+   */
+  addCollectHook(hook: CollectHook): () => void;
   /** Exports buffered spans now. */
   forceFlush(): Promise<void>;
   /**
@@ -82,6 +88,23 @@ export interface TelemetryHandle {
    * diag, never thrown), stops the scrape server, unregisters the SDK from the OTel API. Idempotent.
    */
   shutdown(): Promise<void>;
+}
+
+/** Work done before a scrape; see TelemetryHandle.addCollectHook. */
+export type CollectHook = () => void | Promise<void>;
+/** A scrape waits at most this long for the collect hooks. */
+export const COLLECT_HOOK_TIMEOUT_MS = 2_000;
+
+/** Runs every hook, never rejects, waits at most COLLECT_HOOK_TIMEOUT_MS. */
+async function runHooks(hooks: ReadonlySet<CollectHook>): Promise<void> {
+  if (hooks.size === 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, COLLECT_HOOK_TIMEOUT_MS);
+  });
+  const all = Promise.allSettled([...hooks].map(async (h) => h()));
+  await Promise.race([all, timeout]);
+  clearTimeout(timer);
 }
 
 let running = false;
@@ -119,6 +142,7 @@ function disabledHandle(): TelemetryHandle {
     metricsAddress: undefined,
     metricsHandler: (_req, res) =>
       plainStatus(res, 503, 'telemetry disabled (OTEL_ENABLED=false)\n'),
+    addCollectHook: () => () => undefined,
     forceFlush: async () => {},
     shutdown: async () => {},
   };
@@ -203,9 +227,12 @@ export async function initTelemetry(options: TelemetryOptions): Promise<Telemetr
 
   let server: MetricsServer | undefined;
   let stopped = false;
+  const hooks = new Set<CollectHook>();
+  const beforeCollect = () => runHooks(hooks);
   const shutdown = async (): Promise<void> => {
     if (stopped) return;
     stopped = true;
+    hooks.clear();
     try {
       await server?.close();
       // Spans that cannot reach the collector within the export timeout are lost; that must not
@@ -225,7 +252,12 @@ export async function initTelemetry(options: TelemetryOptions): Promise<Telemetr
 
   if (exporter !== undefined && prom !== undefined && 'port' in prom) {
     try {
-      server = await MetricsServer.listen(exporter, prom.host ?? '0.0.0.0', prom.port);
+      server = await MetricsServer.listen(
+        exporter,
+        prom.host ?? '0.0.0.0',
+        prom.port,
+        beforeCollect,
+      );
     } catch (e) {
       await shutdown();
       throw new TelemetryError(
@@ -245,7 +277,11 @@ export async function initTelemetry(options: TelemetryOptions): Promise<Telemetr
     metricsAddress: server?.address,
     metricsHandler: (req, res) => {
       if (exporter === undefined) plainStatus(res, 404, 'no Prometheus exporter configured\n');
-      else MetricsServer.serve(exporter, req, res);
+      else MetricsServer.serve(exporter, req, res, beforeCollect);
+    },
+    addCollectHook: (hook) => {
+      hooks.add(hook);
+      return () => hooks.delete(hook);
     },
     forceFlush: async () => {
       await Promise.all(processors.map((p) => p.forceFlush()));
