@@ -36,7 +36,9 @@ export type {
   DeviceContactDirectory,
   StunCredential,
   StunCredentialLookup,
+  StunCredentialStore,
 } from './ports/device-contact.port';
+export type { DeviceParameterSource } from './ports/device-parameters.port';
 
 // Adapters
 export { CryptoRandom } from './adapters/crypto.random';
@@ -44,11 +46,37 @@ export { InMemoryBindingStore } from './adapters/binding-store.memory';
 export { RedisBindingStore, type RedisBindingStoreOptions } from './adapters/binding-store.redis';
 export { InMemoryDeviceContactDirectory } from './adapters/device-contact.memory';
 export { StoreDeviceContactDirectory } from './adapters/device-contact.store';
+export { InMemoryDeviceParameterSource } from './adapters/device-parameters.memory';
+export { StoreDeviceParameterSource } from './adapters/device-parameters.store';
 export { nextStatus } from './adapters/device-status.reducer';
 export {
   InMemoryStunCredentials,
   StoreStunCredentials,
 } from './adapters/stun-credentials.adapters';
+
+// Contact directory, filled from Informs and session ends
+export {
+  MANAGEMENT_SERVER_PARAMS,
+  deriveContact,
+  jidAllowed,
+  managementServerValues,
+  mergeValues,
+  type DerivedContact,
+  type ManagementServerParam,
+  type ManagementServerValues,
+} from './directory/management-server.params';
+export {
+  ContactRecorder,
+  type ContactRecorderDeps,
+  type ContactRecorderStats,
+  type RefreshOutcome,
+} from './directory/contact.recorder';
+export {
+  CONTACTS_DEAD_LETTER_TOPIC,
+  startContactRecorder,
+  type ContactRecorderConsumer,
+  type ContactRecorderConsumerDeps,
+} from './directory/contact-recorder.consumer';
 
 // HTTP
 export {

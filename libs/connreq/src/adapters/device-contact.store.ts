@@ -1,6 +1,8 @@
 import type { DocumentRepository, DocumentStore } from '@acs/store';
 import type { ConnreqResult, DeviceContact } from '../schema/wakeup.schema';
 import type { ConnreqStatus, DeviceContactDirectory } from '../ports/device-contact.port';
+import type { DeviceParameterSource } from '../ports/device-parameters.port';
+import { StoreDeviceParameterSource } from './device-parameters.store';
 import { nextStatus } from './device-status.reducer';
 
 interface ContactDoc {
@@ -18,6 +20,7 @@ export class StoreDeviceContactDirectory implements DeviceContactDirectory {
   private constructor(
     private readonly contacts: DocumentRepository<ContactDoc>,
     private readonly statuses: DocumentRepository<StatusDoc>,
+    readonly parameters: DeviceParameterSource,
   ) {}
 
   static async open(
@@ -27,6 +30,7 @@ export class StoreDeviceContactDirectory implements DeviceContactDirectory {
     return new StoreDeviceContactDirectory(
       await store.collection<ContactDoc>(`${prefix}contacts`),
       await store.collection<StatusDoc>(`${prefix}status`),
+      await StoreDeviceParameterSource.open(store),
     );
   }
 

@@ -1,8 +1,8 @@
 import type { DocumentRepository, DocumentStore } from '@acs/store';
-import type { StunCredential, StunCredentialLookup } from '../ports/device-contact.port';
+import type { StunCredential, StunCredentialStore } from '../ports/device-contact.port';
 
 /** In-process STUN credentials, by STUNUsername. */
-export class InMemoryStunCredentials implements StunCredentialLookup {
+export class InMemoryStunCredentials implements StunCredentialStore {
   private readonly byUser = new Map<string, StunCredential>();
 
   set(username: string, credential: StunCredential): void {
@@ -20,7 +20,7 @@ interface StunCredentialDoc extends StunCredential {
 }
 
 /** STUN credentials in the document store (one collection, `_id` = STUNUsername). */
-export class StoreStunCredentials implements StunCredentialLookup {
+export class StoreStunCredentials implements StunCredentialStore {
   private constructor(private readonly repo: DocumentRepository<StunCredentialDoc>) {}
 
   static async open(

@@ -1,4 +1,5 @@
 import type { ConnreqMethod, ConnreqResult, DeviceContact } from '../schema/wakeup.schema';
+import type { DeviceParameterSource } from './device-parameters.port';
 
 /** Per-device connection-request status, visible per device (last result, last good method). */
 export interface ConnreqStatus {
@@ -10,9 +11,9 @@ export interface ConnreqStatus {
 }
 
 /**
- * What the service knows about reaching each device. Fed by the provisioning side from Informs
- * (ConnectionRequestURL, UDPConnectionRequestAddress, ConnReqJabberID) and the credentials the
- * ACS set; read by the fan-out; updated with each result.
+ * What the service knows about reaching each device. Filled by the ContactRecorder from Informs
+ * and the provisioning device documents (ConnectionRequestURL, UDPConnectionRequestAddress,
+ * ConnReqJabberID and the credentials the ACS set); read by the fan-out; updated with each result.
  */
 export interface DeviceContactDirectory {
   get(deviceId: string): Promise<DeviceContact | undefined>;
@@ -20,6 +21,11 @@ export interface DeviceContactDirectory {
   /** Records a finished wake-up: last result, last good method, credential faults. */
   recordResult(result: ConnreqResult): Promise<void>;
   status(deviceId: string): Promise<ConnreqStatus | undefined>;
+  /**
+   * The stored device parameters next to this directory (the store adapter reads the provisioning
+   * device documents of the same database), used by the ContactRecorder when none is given.
+   */
+  readonly parameters?: DeviceParameterSource;
 }
 
 /** The STUN credentials of a device (TR-069 ManagementServer.STUNUsername/STUNPassword). */
@@ -33,4 +39,9 @@ export interface StunCredential {
 export interface StunCredentialLookup {
   /** By STUNUsername. */
   lookup(username: string): Promise<StunCredential | undefined>;
+}
+
+/** STUN credentials the contact recorder keeps up to date (both adapters implement it). */
+export interface StunCredentialStore extends StunCredentialLookup {
+  set(username: string, credential: StunCredential): void | Promise<void>;
 }

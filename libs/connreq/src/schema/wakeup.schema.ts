@@ -22,6 +22,8 @@ export const deviceContactSchema = z.object({
       address: text(300).optional(),
       username: z.string().max(256),
       password: z.string().max(256),
+      /** ManagementServer.NATDetected as the CPE last reported it (Annex G.2.2), for operators. */
+      natDetected: z.boolean().optional(),
     })
     .optional(),
   /** Annex K: ConnReqJabberID and the CR credentials carried in the IQ. */

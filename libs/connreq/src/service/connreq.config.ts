@@ -17,6 +17,12 @@ export const connreqConfigSchema = z.object({
   CONNREQ_UDP_COPIES: intFromEnv(1, 10).default(3),
   CONNREQ_UDP_GAP_MS: intFromEnv(0, 10_000).default(200),
   CONNREQ_GROUP_ID: z.string().min(1).default('acs-connection-request'),
+  /**
+   * Fill the contact directory and STUN credentials from Informs and session ends
+   * (docs/connection-requests.md, "Contact directory").
+   */
+  CONNREQ_RECORD_CONTACTS: boolFromEnv.default(true),
+  CONNREQ_CONTACTS_GROUP_ID: z.string().min(1).default('acs-connreq-contacts'),
   /** Run the STUN server inside the connection-request process, which enables UDP wake-ups. */
   CONNREQ_EMBED_STUN: boolFromEnv.default(true),
   STUN_HOST: z.string().min(1).default('0.0.0.0'),

@@ -5,7 +5,13 @@ import { AddressPolicy } from '../http/address.policy';
 import { HttpConnectionRequester } from '../http/http-connreq.client';
 import type { BindingStore } from '../ports/binding-store.port';
 import { SystemClock, type Clock, type Random } from '../ports/clock.port';
-import type { DeviceContactDirectory, StunCredentialLookup } from '../ports/device-contact.port';
+import type { DeviceContactDirectory, StunCredentialStore } from '../ports/device-contact.port';
+import type { DeviceParameterSource } from '../ports/device-parameters.port';
+import { ContactRecorder } from '../directory/contact.recorder';
+import {
+  startContactRecorder,
+  type ContactRecorderConsumer,
+} from '../directory/contact-recorder.consumer';
 import { UdpConnectionRequester } from '../udp/udp-connreq.sender';
 import { XmppConnectionRequester } from '../xmpp/xmpp-connreq.client';
 import type { ConnreqConfig } from './connreq.config';
@@ -17,7 +23,9 @@ export interface ConnreqRuntimeDeps {
   readonly bus: EventBus;
   readonly directory: DeviceContactDirectory;
   readonly bindings: BindingStore;
-  readonly stunCredentials: StunCredentialLookup;
+  readonly stunCredentials: StunCredentialStore;
+  /** Stored device parameters for the contact recorder; default `directory.parameters`. */
+  readonly parameters?: DeviceParameterSource;
   readonly clock?: Clock;
   readonly random?: Random;
 }
@@ -27,6 +35,8 @@ export interface ConnreqRuntime {
   /** Present when the STUN server runs in this process (CONNREQ_EMBED_STUN). */
   readonly stun?: StunService;
   readonly xmpp?: XmppConnectionRequester;
+  /** Present when the directory is filled from Informs here (CONNREQ_RECORD_CONTACTS). */
+  readonly contacts?: ContactRecorderConsumer;
   stop(): Promise<void>;
 }
 
@@ -64,6 +74,23 @@ export async function startConnreqRuntime(deps: ConnreqRuntimeDeps): Promise<Con
       password: c.XMPP_ACS_PASSWORD ?? '',
       resource: `acs-${random.bytes(4).toString('hex')}`,
     });
+  const acsJid =
+    c.XMPP_ACS_USERNAME === undefined || c.XMPP_DOMAIN === undefined
+      ? undefined
+      : `${c.XMPP_ACS_USERNAME}@${c.XMPP_DOMAIN}`;
+  const parameters = deps.parameters ?? deps.directory.parameters;
+  const contacts = c.CONNREQ_RECORD_CONTACTS
+    ? await startContactRecorder({
+        bus: deps.bus,
+        groupId: c.CONNREQ_CONTACTS_GROUP_ID,
+        recorder: new ContactRecorder({
+          directory: deps.directory,
+          stunCredentials: deps.stunCredentials,
+          ...(parameters === undefined ? {} : { parameters }),
+          ...(acsJid === undefined ? {} : { acsJid }),
+        }),
+      })
+    : undefined;
   const requesters: Requesters = {
     http: new HttpConnectionRequester({
       policy,
@@ -103,7 +130,9 @@ export async function startConnreqRuntime(deps: ConnreqRuntimeDeps): Promise<Con
     service,
     ...(stun === undefined ? {} : { stun }),
     ...(xmpp === undefined ? {} : { xmpp }),
+    ...(contacts === undefined ? {} : { contacts }),
     async stop() {
+      await contacts?.stop();
       await service.stop();
       await xmpp?.close();
       await stun?.stop();
