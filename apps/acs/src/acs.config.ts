@@ -2,6 +2,10 @@ import { z } from 'zod';
 import { loadConfig, processEnv, type Env } from '@acs/config';
 import { loadConnreqConfig, type ConnreqConfig } from '@acs/connreq';
 import { loadGatewayConfig, type GatewayConfig } from '@acs/gateway';
+import { telemetryConfigSchema, type TelemetryConfig } from '@acs/telemetry';
+
+/** `service.version` of the all-in-one ACS's telemetry. */
+export const ACS_VERSION = '0.1.0';
 
 const acsSchema = z.object({
   /** Directory of the embedded store (created if missing; `.data/` is git-ignored). */
@@ -20,6 +24,8 @@ export interface AcsConfig {
   readonly dataDir: string;
   readonly profileDir: string | undefined;
   readonly logLevel: z.infer<typeof acsSchema>['ACS_LOG_LEVEL'];
+  /** OTEL_*, POD_NAME, METRICS_PORT/HOST (docs/observability.md). */
+  readonly telemetry: TelemetryConfig;
 }
 
 /**
@@ -34,5 +40,6 @@ export function loadAcsConfig(env: Env = processEnv()): AcsConfig {
     dataDir: acs.ACS_DATA_DIR,
     profileDir: acs.ACS_PROFILE_DIR,
     logLevel: acs.ACS_LOG_LEVEL,
+    telemetry: loadConfig(telemetryConfigSchema, env),
   };
 }

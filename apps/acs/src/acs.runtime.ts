@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
-import { InMemoryEventBus, SqliteBusJournal } from '@acs/bus';
+import { InMemoryEventBus, SqliteBusJournal, type EventBus } from '@acs/bus';
 import path from 'node:path';
 import {
+  CONNREQ_RESULTS_TOPIC,
   InMemoryBindingStore,
   StoreDeviceContactDirectory,
   StoreStunCredentials,
@@ -15,9 +16,17 @@ import {
   startProvisioning,
   type ProvisioningHandle,
 } from '@acs/provisioning';
-import { InMemorySessionRegistry } from '@acs/sessions';
-import { SqliteDocumentStore } from '@acs/store';
+import { InMemorySessionRegistry, type SessionRegistry } from '@acs/sessions';
+import { SqliteDocumentStore, type DocumentStore } from '@acs/store';
 import { Gateway, StoreCredentialsRepository } from '@acs/gateway';
+import {
+  ConnreqMetricsEventBus,
+  StunBindingsMetricsBridge,
+  TimedDocumentStore,
+  TraceStampingSessionRegistry,
+  TracedEventBus,
+  currentTelemetry,
+} from '@acs/telemetry';
 import type { AcsConfig } from './acs.config';
 
 /**
@@ -42,6 +51,13 @@ export class AcsRuntime {
       store: SqliteDocumentStore;
     },
     private readonly logger: Logger,
+    // Telemetry wrappers of the adapters (docs/observability.md); the raw ones stay for tests.
+    private readonly traced: {
+      bus: EventBus;
+      registry: SessionRegistry;
+      store: DocumentStore;
+      unhook?: () => void;
+    },
   ) {}
 
   static async create(config: AcsConfig, logger?: Logger): Promise<AcsRuntime> {
@@ -54,18 +70,31 @@ export class AcsRuntime {
     );
     const registry = new InMemorySessionRegistry();
     const store = SqliteDocumentStore.open({ directory: config.dataDir });
+    // Telemetry: traced bus (spans, trace context in headers, connection-request outcomes from
+    // the results), inbox entries stamped with provisioning's trace, timed store.
+    const { metrics } = currentTelemetry();
+    const traced = {
+      bus: new ConnreqMetricsEventBus(
+        new TracedEventBus(bus, metrics, 'in_process'),
+        metrics,
+        CONNREQ_RESULTS_TOPIC,
+      ),
+      registry: new TraceStampingSessionRegistry(registry),
+      store: new TimedDocumentStore(store, metrics, 'sqlite'),
+    };
     const tls = config.gateway.tls;
     const gateway = new Gateway({
       config: config.gateway,
-      bus,
-      registry,
-      credentials: await StoreCredentialsRepository.open(store),
+      bus: traced.bus,
+      registry: traced.registry,
+      credentials: await StoreCredentialsRepository.open(traced.store),
       logger: log,
+      metrics,
       ...(tls === undefined
         ? {}
         : { tls: { cert: await readFile(tls.certFile), key: await readFile(tls.keyFile) } }),
     });
-    return new AcsRuntime(gateway, config, { bus, registry, store }, log);
+    return new AcsRuntime(gateway, config, { bus, registry, store }, log, traced);
   }
 
   /** The in-process bus: wake-up commands go in on `acs.connreq.wakeups`, events come out. */
@@ -74,7 +103,7 @@ export class AcsRuntime {
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const { store, bus, registry } = this.adapters;
+    const { store, bus, registry } = this.traced;
     const dir = this.config.profileDir;
     this.provisioning = await startProvisioning({
       bus,
@@ -92,6 +121,11 @@ export class AcsRuntime {
       // Bindings are refreshed by every CPE's STUN keep-alives within minutes, so memory suffices.
       bindings: new InMemoryBindingStore(),
     });
+    const stun = this.connreq.stun;
+    if (stun) {
+      const bridge = new StunBindingsMetricsBridge(currentTelemetry().metrics, stun.counters);
+      this.traced.unhook = currentTelemetry().addCollectHook(() => bridge.sync());
+    }
     if (this.connreq.stun)
       this.logger.info(
         `STUN server on udp://${this.connreq.stun.address}:${this.connreq.stun.port}`,
@@ -105,6 +139,7 @@ export class AcsRuntime {
     await this.gateway.shutdown();
     await this.provisioning?.stop();
     await this.connreq?.stop();
+    this.traced.unhook?.();
   }
 
   async onApplicationShutdown(): Promise<void> {

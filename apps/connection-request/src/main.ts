@@ -1,36 +1,21 @@
-import { KafkaEventBus } from '@acs/bus';
-import { loadInfraConfig } from '@acs/config';
+import { initAppTelemetry } from '@acs/telemetry';
 import {
-  RedisBindingStore,
-  StoreDeviceContactDirectory,
-  StoreStunCredentials,
-  loadConnreqConfig,
-  startConnreqRuntime,
-} from '@acs/connreq';
-import { MongoDocumentStore } from '@acs/store';
+  CONNECTION_REQUEST_VERSION,
+  loadConnectionRequestAppConfig,
+} from './connection-request.config';
+import { startConnectionRequestApp } from './connection-request.runtime';
 
 // connection-request: consumes acs.connreq.wakeups, wakes devices over HTTP / UDP (with the STUN
 // server embedded, CONNREQ_EMBED_STUN) / XMPP, publishes acs.connreq.results. Wiring only.
-
 async function main(): Promise<void> {
-  const infra = loadInfraConfig();
-  const config = loadConnreqConfig();
-  const bus = new KafkaEventBus({
-    brokers: infra.KAFKA_BROKERS,
-    clientId: `${infra.KAFKA_CLIENT_ID}-connreq`,
+  const config = loadConnectionRequestAppConfig();
+  // First: spans and instruments created from here on go to this SDK; /metrics on METRICS_PORT.
+  const telemetry = await initAppTelemetry(config.telemetry, {
+    serviceName: 'connection-request',
+    serviceVersion: CONNECTION_REQUEST_VERSION,
   });
-  const store = await MongoDocumentStore.connect({
-    uri: infra.MONGODB_URI,
-    database: config.ACS_DATABASE,
-  });
-  const bindings = new RedisBindingStore({ url: infra.REDIS_URL });
-  const runtime = await startConnreqRuntime({
-    config,
-    bus,
-    bindings,
-    directory: await StoreDeviceContactDirectory.open(store),
-    stunCredentials: await StoreStunCredentials.open(store),
-  });
+  const app = await startConnectionRequestApp(config);
+  const { runtime } = app;
   process.stderr.write(
     `connection-request: consuming wake-ups${runtime.stun === undefined ? '' : `, STUN on ${runtime.stun.address}:${runtime.stun.port}`}${runtime.xmpp === undefined ? '' : ', XMPP enabled'}\n`,
   );
@@ -38,8 +23,8 @@ async function main(): Promise<void> {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
-  await runtime.stop();
-  await Promise.all([bus.close(), bindings.close(), store.close()]);
+  await app.stop();
+  await telemetry.shutdown();
 }
 
 main().catch((e: unknown) => {

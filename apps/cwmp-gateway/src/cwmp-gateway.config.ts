@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { loadConfig, loadInfraConfig, type Env, type InfraConfig } from '@acs/config';
 import { loadGatewayConfig, type GatewayConfig } from '@acs/gateway';
+import { telemetryConfigSchema, type TelemetryConfig } from '@acs/telemetry';
+
+/** `service.version` of the gateway's telemetry. */
+export const CWMP_GATEWAY_VERSION = '0.1.0';
 
 /** Deployment settings of the scaled-out gateway on top of the gateway's own (see docs/gateway.md). */
 const deploymentSchema = z.object({
@@ -18,6 +22,8 @@ export interface CwmpGatewayAppConfig {
   readonly gateway: GatewayConfig;
   readonly infra: InfraConfig;
   readonly deployment: z.infer<typeof deploymentSchema>;
+  /** OTEL_*, POD_NAME, METRICS_PORT/HOST (docs/observability.md). */
+  readonly telemetry: TelemetryConfig;
 }
 
 export function loadCwmpGatewayAppConfig(env?: Env): CwmpGatewayAppConfig {
@@ -25,5 +31,6 @@ export function loadCwmpGatewayAppConfig(env?: Env): CwmpGatewayAppConfig {
     gateway: loadGatewayConfig(env),
     infra: loadInfraConfig(env),
     deployment: loadConfig(deploymentSchema, env),
+    telemetry: loadConfig(telemetryConfigSchema, env),
   };
 }

@@ -1,10 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { pino, type Logger } from 'pino';
-import { KafkaEventBus } from '@acs/bus';
-import { RedisSessionRegistry } from '@acs/sessions';
-import { MongoDocumentStore } from '@acs/store';
+import type { Logger } from 'pino';
+import { KafkaEventBus, type EventBus } from '@acs/bus';
+import { RedisSessionRegistry, type SessionRegistry } from '@acs/sessions';
+import { MongoDocumentStore, type DocumentStore } from '@acs/store';
 import { Gateway, StoreCredentialsRepository } from '@acs/gateway';
+import {
+  TimedDocumentStore,
+  TimedSessionRegistry,
+  TracedEventBus,
+  createLogger,
+  currentTelemetry,
+} from '@acs/telemetry';
 import type { CwmpGatewayAppConfig } from './cwmp-gateway.config';
 
 /**
@@ -19,30 +26,40 @@ export class GatewayRuntime {
   private constructor(
     readonly gateway: Gateway,
     private readonly adapters: {
-      bus: KafkaEventBus;
-      registry: RedisSessionRegistry;
-      store: MongoDocumentStore;
+      bus: EventBus;
+      registry: SessionRegistry;
+      store: DocumentStore;
     },
     private readonly logger: Logger,
   ) {}
 
   static async create(config: CwmpGatewayAppConfig): Promise<GatewayRuntime> {
-    const logger = pino({ name: 'cwmp-gateway', level: config.deployment.ACS_LOG_LEVEL });
+    const logger = createLogger({ name: 'cwmp-gateway', level: config.deployment.ACS_LOG_LEVEL });
     const { infra, deployment } = config;
-    const bus = new KafkaEventBus({
+    // Telemetry started by main (or a test) before this runs; disabled handle otherwise.
+    const { metrics } = currentTelemetry();
+    const kafka = new KafkaEventBus({
       brokers: infra.KAFKA_BROKERS,
       clientId: infra.KAFKA_CLIENT_ID,
       prefix: deployment.ACS_TOPIC_PREFIX,
       defaultPartitions: deployment.ACS_TOPIC_PARTITIONS,
     });
-    const registry = new RedisSessionRegistry({
-      url: infra.REDIS_URL,
-      keyPrefix: deployment.ACS_REDIS_PREFIX,
-    });
-    const store = await MongoDocumentStore.connect({
-      uri: infra.MONGODB_URI,
-      database: deployment.ACS_MONGODB_DATABASE,
-    });
+    // Traced bus: PRODUCER spans + trace context in Kafka headers, publish latency. Timed
+    // registry and store: Redis and MongoDB latency (docs/observability.md).
+    const bus = new TracedEventBus(kafka, metrics, 'kafka');
+    const registry = new TimedSessionRegistry(
+      new RedisSessionRegistry({ url: infra.REDIS_URL, keyPrefix: deployment.ACS_REDIS_PREFIX }),
+      metrics,
+      'redis',
+    );
+    const store = new TimedDocumentStore(
+      await MongoDocumentStore.connect({
+        uri: infra.MONGODB_URI,
+        database: deployment.ACS_MONGODB_DATABASE,
+      }),
+      metrics,
+      'mongodb',
+    );
     const tls = config.gateway.tls;
     const gateway = new Gateway({
       config: config.gateway,
@@ -50,6 +67,7 @@ export class GatewayRuntime {
       registry,
       credentials: await StoreCredentialsRepository.open(store),
       logger,
+      metrics,
       topicPartitions: deployment.ACS_TOPIC_PARTITIONS,
       ...(tls === undefined
         ? {}

@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import { loadConfig, loadInfraConfig, type Env, type InfraConfig } from '@acs/config';
+import { telemetryConfigSchema, type TelemetryConfig } from '@acs/telemetry';
+
+/** `service.version` of the provisioning service's telemetry. */
+export const PROVISIONING_VERSION = '0.1.0';
 
 /** Settings of the scaled-out provisioning service (see docs/provisioning.md, "Provisioning service"). */
 const schema = z.object({
@@ -23,8 +27,14 @@ const schema = z.object({
 export interface ProvisioningAppConfig {
   readonly infra: InfraConfig;
   readonly provisioning: z.infer<typeof schema>;
+  /** OTEL_*, POD_NAME, METRICS_PORT/HOST (docs/observability.md). */
+  readonly telemetry: TelemetryConfig;
 }
 
 export function loadProvisioningAppConfig(env?: Env): ProvisioningAppConfig {
-  return { infra: loadInfraConfig(env), provisioning: loadConfig(schema, env) };
+  return {
+    infra: loadInfraConfig(env),
+    provisioning: loadConfig(schema, env),
+    telemetry: loadConfig(telemetryConfigSchema, env),
+  };
 }

@@ -108,6 +108,17 @@ async function runHooks(hooks: ReadonlySet<CollectHook>): Promise<void> {
 }
 
 let running = false;
+let current: TelemetryHandle | undefined;
+let disabled: TelemetryHandle | undefined;
+
+/**
+ * The handle `initTelemetry` started in this process, or a disabled one (no-op instruments) when
+ * none runs. App runtimes take their instruments from here, so a test or `main` starts telemetry
+ * once and every runtime created afterwards records into it (the OTel API is process-global too).
+ */
+export function currentTelemetry(): TelemetryHandle {
+  return current ?? (disabled ??= disabledHandle());
+}
 
 function validate(o: TelemetryOptions): void {
   const bad = (why: string): never => {
@@ -247,6 +258,7 @@ export async function initTelemetry(options: TelemetryOptions): Promise<Telemetr
       context.disable();
       logs.disable();
       running = false;
+      current = undefined;
     }
   };
 
@@ -270,7 +282,7 @@ export async function initTelemetry(options: TelemetryOptions): Promise<Telemetr
 
   const meter =
     exporter === undefined ? createNoopMeter() : metrics.getMeter(INSTRUMENTATION_SCOPE);
-  return {
+  current = {
     enabled: true,
     meter,
     metrics: createMetrics(meter),
@@ -288,6 +300,19 @@ export async function initTelemetry(options: TelemetryOptions): Promise<Telemetr
     },
     shutdown,
   };
+  return current;
+}
+
+/**
+ * What every app's `main` calls first: `initTelemetry` with the options from its config, plus
+ * `overrides` (tests: an in-memory span exporter, an ephemeral loopback /metrics port).
+ */
+export function initAppTelemetry(
+  config: TelemetryConfig,
+  app: { readonly serviceName: string; readonly serviceVersion: string },
+  overrides: Partial<TelemetryOptions> = {},
+): Promise<TelemetryHandle> {
+  return initTelemetry({ ...telemetryOptionsFromConfig(config, app), ...overrides });
 }
 
 /**
