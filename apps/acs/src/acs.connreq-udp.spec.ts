@@ -109,7 +109,7 @@ describe('AcsRuntime waking a simulated CPE over UDP', () => {
         10_000,
       );
       // The CPE now has the credentials provisioning set; its STUN client keeps the NAT binding.
-      expect(cpe.crUsername).toBe('cr-user');
+      await expectEventually(() => expect(cpe.crUsername).toBe('cr-user'), 10_000);
       await stunClient.start();
       await expectEventually(() => {
         expect(stunClient.state.kind).toBe('bound');
