@@ -25,4 +25,19 @@ describe('loadConnreqConfig', () => {
       /STUN_PORT[\s\S]*XMPP_SERVICE|XMPP_SERVICE[\s\S]*STUN_PORT/,
     );
   });
+
+  it('uses the provisioning database (ACS_MONGODB_DATABASE) unless ACS_DATABASE says otherwise', () => {
+    expect(loadConnreqConfig({}).ACS_DATABASE).toBe('acs');
+    expect(loadConnreqConfig({ ACS_MONGODB_DATABASE: 'prod' }).ACS_DATABASE).toBe('prod');
+    expect(
+      loadConnreqConfig({ ACS_MONGODB_DATABASE: 'prod', ACS_DATABASE: 'other' }).ACS_DATABASE,
+    ).toBe('other');
+  });
+
+  it('records contacts from Informs by default', () => {
+    expect(loadConnreqConfig({}).CONNREQ_RECORD_CONTACTS).toBe(true);
+    expect(loadConnreqConfig({ CONNREQ_RECORD_CONTACTS: 'false' }).CONNREQ_RECORD_CONTACTS).toBe(
+      false,
+    );
+  });
 });

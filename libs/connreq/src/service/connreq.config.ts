@@ -37,15 +37,27 @@ export const connreqConfigSchema = z.object({
   XMPP_DOMAIN: z.string().min(1).optional(),
   XMPP_ACS_USERNAME: z.string().min(1).optional(),
   XMPP_ACS_PASSWORD: z.string().optional(),
-  /** Database holding the contact directory, statuses and STUN credentials. */
+  /**
+   * Database holding the contact directory, statuses and STUN credentials, and the provisioning
+   * device documents the contact recorder reads: it must be provisioning's database. Default
+   * ACS_MONGODB_DATABASE (the name apps/provisioning and apps/cwmp-gateway read), else `acs`.
+   */
   ACS_DATABASE: z
     .string()
     .regex(/^[A-Za-z0-9_]+$/)
-    .default('acs'),
+    .optional(),
+  ACS_MONGODB_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z0-9_]+$/)
+    .optional(),
 });
 
-export type ConnreqConfig = z.infer<typeof connreqConfigSchema>;
+type ConnreqEnvConfig = z.infer<typeof connreqConfigSchema>;
+export type ConnreqConfig = Omit<ConnreqEnvConfig, 'ACS_DATABASE' | 'ACS_MONGODB_DATABASE'> & {
+  readonly ACS_DATABASE: string;
+};
 
 export function loadConnreqConfig(env?: Env): ConnreqConfig {
-  return loadConfig(connreqConfigSchema, env);
+  const { ACS_DATABASE, ACS_MONGODB_DATABASE, ...rest } = loadConfig(connreqConfigSchema, env);
+  return { ...rest, ACS_DATABASE: ACS_DATABASE ?? ACS_MONGODB_DATABASE ?? 'acs' };
 }
