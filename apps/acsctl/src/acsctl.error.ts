@@ -17,14 +17,18 @@ export enum AcsctlErrorCode {
 
 /** Every failure the CLI reports: a message for stderr and the exit code a script sees. */
 export class AcsctlError extends Error {
+  /** For Api errors: the gRPC status code. */
+  readonly grpcStatus: number | undefined;
+
   constructor(
     readonly code: AcsctlErrorCode,
     message: string,
     readonly exitCode: ExitCode = defaultExitCode(code),
-    options?: ErrorOptions,
+    options?: ErrorOptions & { readonly grpcStatus?: number },
   ) {
     super(message, options);
     this.name = 'AcsctlError';
+    this.grpcStatus = options?.grpcStatus;
   }
 }
 

@@ -55,8 +55,13 @@ export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
 
 const FIELDS: OptionSpec = {
   type: 'string',
+  arg: 'NAMES',
+  help: 'field mask: comma-separated device fields to return (id,tags,last_inform...)',
+};
+const PARAMS: OptionSpec = {
+  type: 'string',
   arg: 'PATHS',
-  help: 'field mask: comma-separated fields/parameter paths to return',
+  help: 'comma-separated parameter/object paths whose values to show',
 };
 const DEVICE_WAIT: Readonly<Record<string, OptionSpec>> = {
   wake: { type: 'boolean', help: 'send a connection request so the device connects now' },
@@ -77,7 +82,8 @@ export const COMMANDS: readonly CommandSpec[] = [
         help: 'filter expression over facts, tags and parameter values',
       },
       fields: FIELDS,
-      'page-size': { type: 'string', arg: 'N', help: 'devices per page (100)' },
+      params: PARAMS,
+      'page-size': { type: 'string', arg: 'N', help: 'devices per page (1..1000; 100)' },
       'page-token': { type: 'string', arg: 'TOKEN', help: 'continue from a previous page' },
       all: { type: 'boolean', help: 'follow the cursor through every page' },
     },
@@ -92,7 +98,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     args: ['DEVICE'],
     minArgs: 1,
     maxArgs: 1,
-    options: { fields: FIELDS },
+    options: { fields: FIELDS, params: PARAMS },
   },
   {
     path: ['devices', 'delete'],
@@ -132,25 +138,31 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     path: ['params', 'set'],
     summary: 'set parameter values',
-    args: ['DEVICE', 'PATH=VALUE[:TYPE]...'],
+    args: ['DEVICE', 'PATH[:TYPE]=VALUE...'],
     minArgs: 2,
     maxArgs: Infinity,
     options: DEVICE_WAIT,
     examples: [
       'acsctl params set 00259E-HG8245-0001 Device.WiFi.SSID.1.SSID=guest --wake --wait',
-      'acsctl params set DEV Device.ManagementServer.PeriodicInformInterval=300:unsignedInt',
+      'acsctl params set DEV Device.ManagementServer.PeriodicInformInterval:unsignedInt=300',
     ],
   },
   {
     path: ['tasks', 'create'],
-    summary: 'create a task from a YAML/JSON file',
+    summary: 'create a task from a YAML/JSON file and follow its status',
     args: ['DEVICE'],
     minArgs: 1,
     maxArgs: 1,
     options: {
       file: { type: 'string', short: 'f', arg: 'FILE', help: 'the task operation (YAML or JSON)' },
+      id: { type: 'string', arg: 'ID', help: 'client-chosen task id ([A-Za-z0-9_-]{1,64})' },
+      ttl: { type: 'string', arg: 'SECONDS', help: 'not run after this long' },
       ...DEVICE_WAIT,
     },
+    examples: [
+      'acsctl tasks create DEV -f reboot.yaml --wake --wait     # reboot.yaml: "reboot: {}"',
+      'acsctl tasks create DEV -f get.yaml  # get.yaml: "getParameters: {paths: [Device.DeviceInfo.]}"',
+    ],
   },
   {
     path: ['tasks', 'get'],
@@ -158,16 +170,17 @@ export const COMMANDS: readonly CommandSpec[] = [
     args: ['TASK'],
     minArgs: 1,
     maxArgs: 1,
-    options: {},
+    options: {
+      wait: { type: 'boolean', help: 'poll until the task is final (until --timeout)' },
+    },
   },
   {
     path: ['tasks', 'list'],
-    summary: 'list tasks',
-    args: [],
-    minArgs: 0,
-    maxArgs: 0,
+    summary: 'list a device’s tasks, newest first',
+    args: ['DEVICE'],
+    minArgs: 1,
+    maxArgs: 1,
     options: {
-      device: { type: 'string', arg: 'DEVICE', help: 'only this device’s tasks' },
       status: { type: 'string', arg: 'STATUS', help: 'pending|done|faulted|expired|cancelled' },
       'page-size': { type: 'string', arg: 'N', help: 'tasks per page (100)' },
       'page-token': { type: 'string', arg: 'TOKEN', help: 'continue from a previous page' },
@@ -234,7 +247,11 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: {
       file: { type: 'string', short: 'f', arg: 'FILE', help: 'the profile (YAML or JSON)' },
       filter: { type: 'string', arg: 'EXPR', help: 'only devices matching this filter' },
-      'page-size': { type: 'string', arg: 'N', help: 'devices to evaluate at most' },
+      'max-devices': {
+        type: 'string',
+        arg: 'N',
+        help: 'devices to examine at most (1..10000; 1000)',
+      },
     },
   },
   {

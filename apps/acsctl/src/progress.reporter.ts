@@ -44,6 +44,19 @@ export class ProgressReporter {
     this.shown = true;
   }
 
+  /** Shows `text` with a running spinner while `work` is pending (a unary call that waits). */
+  async during<T>(text: string, work: Promise<T>): Promise<T> {
+    if (!this.active) return work;
+    this.update(text, true);
+    const timer = setInterval(() => this.update(text), REDRAW_MS);
+    try {
+      return await work;
+    } finally {
+      clearInterval(timer);
+      this.clear();
+    }
+  }
+
   /** Erases the status line, so the result printed next starts on a clean line. */
   clear(): void {
     if (!this.shown) return;
