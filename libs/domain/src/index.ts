@@ -64,3 +64,13 @@ export * from './plan/plan.types';
 export { plan } from './plan/plan.engine';
 export { applyRpcResult, applyRpcSent } from './plan/rpc-result.apply';
 export { stableHash } from './plan/stable-hash';
+
+// Profile scripts (the evaluator is @acs/scripts)
+export * from './script/script.types';
+export {
+  parseScriptOutput,
+  scriptDevice,
+  scriptOutputSchema,
+  scriptRequest,
+  type ScriptOutput,
+} from './script/script.declarations';

@@ -1,11 +1,23 @@
 import type { NotificationValue } from '@acs/cwmp';
-import type { DeviceState, SourceRef } from '../device/device-state.types';
+import type { DeviceState, FaultRecord, SourceRef } from '../device/device-state.types';
+import { faultKey } from '../device/device-state.types';
 import { matchesFilter } from '../profile/filter.matcher';
 import type { DeclaredValue, Profile } from '../profile/profile.schema';
 import { parseCron, previousTick, type CronSpec } from '../profile/schedule';
 import { expandTemplate, templateValues, type TemplateVariable } from '../profile/template.expand';
 import { stableHash } from '../plan/stable-hash';
+import { DEFAULT_PLAN_POLICY, type PlanPolicy } from '../plan/plan.types';
+import { parseScriptOutput, scriptFault, scriptRequest } from '../script/script.declarations';
+import {
+  SCRIPT_TARGET,
+  ScriptFaultCode,
+  type ScriptEvaluator,
+  type ScriptRun,
+} from '../script/script.types';
 import type { Task } from '../task/task.schema';
+import type { ScriptOutput } from '../script/script.declarations';
+
+type ScriptDeclaredValue = ScriptOutput['parameters'][string];
 import type {
   Conflict,
   DesiredAction,
@@ -28,6 +40,10 @@ export interface MergeContext {
   readonly events?: readonly string[];
   /** When the current session began; default: the state's lastInform. */
   readonly sessionStart?: number;
+  /** Runs profile scripts; without it a profile's script is a fault (`Unavailable`). */
+  readonly scripts?: ScriptEvaluator;
+  /** Backoff of script faults (as for CPE faults). */
+  readonly policy?: Partial<PlanPolicy>;
 }
 
 export function comparePrecedence(a: Profile, b: Profile): number {
@@ -61,6 +77,8 @@ class Merger {
   readonly refresh: DesiredRefresh[] = [];
   readonly actions: DesiredAction[] = [];
   readonly conflicts: Conflict[] = [];
+  readonly findings: FaultRecord[] = [];
+  readonly resolved: string[] = [];
   private readonly vars: Record<TemplateVariable, string>;
   private readonly events: readonly string[];
   private readonly sessionStart: number;
@@ -86,7 +104,10 @@ class Merger {
   }
 
   addValue(path: string, declared: DeclaredValue, source: SourceRef): void {
-    const t = this.typed(declared);
+    this.addTyped(path, this.typed(declared), source);
+  }
+
+  private addTyped(path: string, t: TypedScalar, source: SourceRef): void {
     const prev = this.values.get(path);
     if (prev === undefined) this.values.set(path, { path, ...t, source });
     else if (!same([prev.value, prev.type], [t.value, t.type]))
@@ -143,6 +164,81 @@ class Merger {
         this.actions.push({ kind: a.action, key, delaySeconds: a.delaySeconds ?? 0, source });
       else this.actions.push({ kind: a.action, key, source });
     });
+    if (p.script !== undefined) this.script(p, source);
+  }
+
+  /**
+   * A profile's script: its declarations merge as the profile's own (same source, so the same
+   * precedence against other profiles; the profile's static declarations come first). A failure
+   * is a `script` fault on this profile only — the rest of the profile and every other profile
+   * still apply — retried after a backoff, and cleared by the next run that succeeds.
+   */
+  private script(p: Profile, source: SourceRef): void {
+    const spec = p.script;
+    if (spec === undefined) return;
+    const key = faultKey(source, SCRIPT_TARGET);
+    const prev = this.state.faults[key];
+    const sameVersion =
+      prev?.source.kind === 'profile' &&
+      prev.source.version === p.version &&
+      prev.kind === 'script';
+    // A script that failed on this version is not run again before its retry time: a runaway
+    // script costs its time limit once per backoff, not once per plan step.
+    if (sameVersion && prev.nextRetryAt !== null && prev.nextRetryAt > this.ctx.now) return;
+    const run: ScriptRun =
+      this.ctx.scripts === undefined
+        ? {
+            ok: false,
+            code: ScriptFaultCode.Unavailable,
+            message: 'no script evaluator configured',
+          }
+        : this.ctx.scripts.evaluate(
+            scriptRequest(this.state, p, spec, this.events, this.sessionStart),
+          );
+    const policy = { ...DEFAULT_PLAN_POLICY, ...this.ctx.policy };
+    if (!run.ok) {
+      this.findings.push(scriptFault(prev, source, run.code, run.message, this.ctx.now, policy));
+      return;
+    }
+    const parsed = parseScriptOutput(run.output);
+    if (!parsed.ok) {
+      const message = `declarations invalid: ${parsed.issues.join('; ')}`;
+      this.findings.push(
+        scriptFault(prev, source, ScriptFaultCode.Invalid, message, this.ctx.now, policy),
+      );
+      return;
+    }
+    if (prev !== undefined) this.resolved.push(key);
+    const out = parsed.output;
+    const typed = (v: ScriptDeclaredValue): TypedScalar =>
+      typeof v === 'object' ? { value: v.value, type: v.type } : { value: v };
+    for (const [path, v] of Object.entries(out.parameters)) this.addTyped(path, typed(v), source);
+    for (const o of out.objects) {
+      const values: Record<string, TypedScalar> = {};
+      for (const [k, v] of Object.entries(o.parameters)) values[k] = typed(v);
+      this.addObject({
+        table: o.path,
+        key: o.key,
+        ...(o.alias === undefined ? {} : { alias: o.alias }),
+        present: o.present,
+        values,
+        source,
+      });
+    }
+    for (const [path, n] of Object.entries(out.notifications))
+      this.addNotification(path, n as NotificationValue, source);
+    for (const a of out.actions) {
+      const actionKey = `profile:${p.name}:script:${a.id}`;
+      if (this.state.actionRuns[actionKey] !== undefined) continue;
+      if (a.action === 'scheduleInform')
+        this.actions.push({
+          kind: a.action,
+          key: actionKey,
+          delaySeconds: a.delaySeconds ?? 0,
+          source,
+        });
+      else this.actions.push({ kind: a.action, key: actionKey, source });
+    }
   }
 
   private firmwareOf(p: Profile, source: SourceRef): void {
@@ -243,6 +339,8 @@ class Merger {
       refresh: this.refresh,
       actions: this.actions,
       conflicts: this.conflicts,
+      ...(this.findings.length === 0 ? {} : { findings: this.findings }),
+      ...(this.resolved.length === 0 ? {} : { resolved: this.resolved }),
     };
   }
 }

@@ -1,5 +1,5 @@
 import type { CwmpValueType, NotificationValue } from '@acs/cwmp';
-import type { SourceRef } from '../device/device-state.types';
+import type { FaultRecord, SourceRef } from '../device/device-state.types';
 import type { DesiredScalar } from '../value/value.convert';
 
 // The merged desired state of every matching profile and pending task for one device in one
@@ -95,6 +95,10 @@ export interface DesiredState {
   readonly actions: readonly DesiredAction[];
   /** Declarations that lost to a higher-precedence one with a different value. */
   readonly conflicts: readonly Conflict[];
+  /** Faults found while merging (profile scripts that failed); plan() hands them on. */
+  readonly findings?: readonly FaultRecord[];
+  /** Fault keys the merge showed resolved (a script that ran again without error). */
+  readonly resolved?: readonly string[];
 }
 
 export const EMPTY_DESIRED: DesiredState = {

@@ -67,7 +67,9 @@ export type FaultKind =
   /** The value was set, confirmed, and read back different too often: set no more. */
   | 'loop'
   /** A Download reported failure in TransferComplete. */
-  | 'transfer';
+  | 'transfer'
+  /** A profile script failed (error, timeout, memory, invalid declarations): `ScriptFaultCode`. */
+  | 'script';
 
 /** One failure of one piece of desired state, with its retry schedule. */
 export interface FaultRecord {

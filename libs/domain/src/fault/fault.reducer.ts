@@ -126,8 +126,10 @@ export function clearFaults(state: DeviceState, items: readonly PlanItem[]): Dev
 
 /** Records the plan's own findings (loop faults). */
 export function recordFindings(state: DeviceState, plan: Plan): DeviceState {
-  if (plan.findings.length === 0) return state;
+  const resolved = (plan.resolved ?? []).filter((k) => k in state.faults);
+  if (plan.findings.length === 0 && resolved.length === 0) return state;
   const faults = { ...state.faults };
+  for (const k of resolved) delete faults[k];
   for (const f of plan.findings) faults[faultKey(f.source, f.target)] = f;
   return { ...state, faults };
 }

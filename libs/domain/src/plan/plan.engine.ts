@@ -375,8 +375,11 @@ export function plan(state: DeviceState, desired: DesiredState, ctx: PlanContext
     phase: rpcs.length === 0 ? 'done' : phase,
     rpcs,
     skipped: b.skipped,
-    findings: b.findings,
+    findings: desired.findings === undefined ? b.findings : [...desired.findings, ...b.findings],
     conflicts: desired.conflicts,
+    ...(desired.resolved === undefined || desired.resolved.length === 0
+      ? {}
+      : { resolved: desired.resolved }),
   });
   if (b.discover.size > 0) {
     const rpcs: PlannedRpc[] = [...b.discover.entries()]

@@ -68,6 +68,8 @@ export interface Plan {
   /** New faults the plan itself found (loops): record them with recordFindings. */
   readonly findings: readonly FaultRecord[];
   readonly conflicts: readonly Conflict[];
+  /** Fault keys to clear (recordFindings): failures that did not happen again (scripts). */
+  readonly resolved?: readonly string[];
 }
 
 export interface PlanPolicy {

@@ -96,7 +96,7 @@ export const condition = z
   });
 export type Condition = z.infer<typeof condition>;
 
-const desiredObject = z
+export const desiredObject = z
   .strictObject({
     /** The table, e.g. `Device.WiFi.SSID.`. */
     path: objectPath,
@@ -144,7 +144,7 @@ const trigger = z.union([
 ]);
 export type Trigger = z.infer<typeof trigger>;
 
-const action = z.strictObject({
+export const profileAction = z.strictObject({
   id: z.string().regex(NAME).optional(),
   action: z.enum(['reboot', 'factoryReset', 'scheduleInform']),
   /** For scheduleInform (TR-069 A.4.1.2 DelaySeconds). */
@@ -173,9 +173,33 @@ export const profileSchema = z.strictObject({
   notifications: z.record(parameterPattern, z.number().int().min(0).max(6)).default({}),
   firmware: downloadSpec.extend({ version: z.string().min(1).max(128) }).optional(),
   refresh: z.array(z.strictObject({ path: anyPath, maxAge: seconds })).default([]),
-  actions: z.array(action).default([]),
+  actions: z.array(profileAction).default([]),
+  /** Logic a declaration cannot express (`@acs/scripts`); its declarations merge as this profile's. */
+  script: z
+    .strictObject({
+      source: z
+        .string()
+        .min(1)
+        .max(64 * 1024),
+      /** Interrupted after this long (TR-069 sessions must not wait on a runaway script). */
+      timeoutMs: z.number().int().min(1).max(2000).default(50),
+      memoryBytes: z
+        .number()
+        .int()
+        .min(1 << 20)
+        .max(64 << 20)
+        .default(8 << 20),
+      stackBytes: z
+        .number()
+        .int()
+        .min(16 << 10)
+        .max(1 << 20)
+        .default(256 << 10),
+    })
+    .optional(),
 });
 export type Profile = z.infer<typeof profileSchema>;
 export type ProfileInput = z.input<typeof profileSchema>;
 export type DesiredObjectDeclaration = z.infer<typeof desiredObject>;
-export type ActionDeclaration = z.infer<typeof action>;
+export type ActionDeclaration = z.infer<typeof profileAction>;
+export type ScriptSpec = NonNullable<Profile['script']>;
