@@ -8,7 +8,7 @@ import {
   type RpcOutcome,
   type SessionEndReason,
 } from '@acs/events';
-import { activeSpanIds } from '@acs/telemetry';
+import { traceContextField } from '@acs/telemetry';
 import type { Clock } from './runtime.ports';
 import type { SessionRecord } from './session.record';
 import type { CpeRequest } from './session.state-machine';
@@ -97,11 +97,10 @@ export class SessionEventPublisher {
 
   private async publish(topic: string, record: SessionRecord, event: CwmpEvent): Promise<void> {
     const headers: Record<string, string> = { [EVENT_HEADERS.schema]: event.schema };
-    // With telemetry on, a span is active and the traced bus (TracedEventBus, wired by the apps)
-    // writes its PRODUCER span's context, so the consumer becomes that span's child. Without an
-    // active span (telemetry off) the session's traceparent still travels with every event.
-    if (record.trace !== undefined && activeSpanIds() === undefined)
-      headers[EVENT_HEADERS.traceparent] = record.trace;
+    // With telemetry on: the active request span's context (a traced bus replaces it with its
+    // PRODUCER span, a child of it, in the same trace). Off: the session's traceparent.
+    const traceparent = traceContextField()?.traceparent ?? record.trace;
+    if (traceparent !== undefined) headers[EVENT_HEADERS.traceparent] = traceparent;
     await this.bus.publish(topic, [{ key: event.deviceId, value: encodeEvent(event), headers }]);
   }
 }

@@ -20,10 +20,32 @@ function errorType(e: unknown): string {
   return typeof code === 'string' ? code : e instanceof Error ? e.name : 'unknown';
 }
 
+// traceparent = version "-" trace-id (32 hex) "-" parent-id "-" flags (W3C Trace Context 3.2).
+const traceIdOf = (traceparent: string | undefined): string | undefined =>
+  traceparent?.slice(3, 35);
+
+/**
+ * The headers of a published message: the caller's win, except a `traceparent` of the same trace
+ * as the PRODUCER span (a caller passing the active context on), which the more precise producer
+ * context replaces. A message relayed from another trace (a dead letter) keeps its own.
+ */
+function mergeTraceHeaders(
+  trace: Record<string, string>,
+  headers: Readonly<Record<string, string>> | undefined,
+): Record<string, string> {
+  if (headers === undefined) return trace;
+  const own = trace['traceparent'];
+  if (own !== undefined && traceIdOf(headers['traceparent']) === traceIdOf(own)) {
+    return { ...headers, ...trace };
+  }
+  return { ...trace, ...headers };
+}
+
 /**
  * An EventBus that traces and measures the one it wraps (messaging semconv):
  * - `publish`: a PRODUCER span `publish <topic>` around the broker ack; every message carries the
- *   span's `traceparent`/`tracestate` headers (headers the caller set are kept and win);
+ *   span's `traceparent`/`tracestate` headers (headers the caller set are kept and win, except a
+ *   traceparent of the producer span's own trace, which the producer context refines);
  *   `messaging.client.operation.duration` {operation publish, topic, error.type on failure}.
  * - `subscribe`: each delivery runs its handler inside a CONSUMER span `process <topic>`, child
  *   of the producer's span from the message headers (so one CWMP session stays one trace), with
@@ -63,7 +85,7 @@ export class TracedEventBus implements EventBus {
           const trace = traceHeaders();
           return this.inner.publish(
             topic,
-            messages.map((m) => ({ ...m, headers: { ...trace, ...m.headers } })),
+            messages.map((m) => ({ ...m, headers: mergeTraceHeaders(trace, m.headers) })),
           );
         },
       );
