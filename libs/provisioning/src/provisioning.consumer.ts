@@ -1,7 +1,8 @@
 import type { DeliveredMessage, EventBus, Subscription } from '@acs/bus';
 import { DLQ_HEADER, defaultDeadLetterTopic } from '@acs/bus';
-import type { PlanPolicy } from '@acs/domain';
+import type { PlanPolicy, ScriptEvaluator } from '@acs/domain';
 import { EventsError, TOPICS, decodeEvent } from '@acs/events';
+import { QuickJsScriptEvaluator } from '@acs/scripts';
 import type { SessionRegistry } from '@acs/sessions';
 import type { DocumentStore } from '@acs/store';
 import { DEVICE_CHANGES_TOPIC } from './device-change.event';
@@ -41,6 +42,8 @@ export interface StartProvisioningOptions {
   /** Partitions of the topics the service creates (changes, dead letters). Default 3. */
   readonly topicPartitions?: number;
   readonly policy?: Partial<PlanPolicy>;
+  /** Runs profile scripts. Default: a QuickJS evaluator (the wasm module loaded once, here). */
+  readonly scripts?: ScriptEvaluator;
   readonly service?: Partial<Omit<ProvisioningOptions, 'policy'>>;
 }
 
@@ -125,6 +128,7 @@ export async function startProvisioning(
     bus: options.bus,
     clock,
     logger,
+    scripts: options.scripts ?? (await QuickJsScriptEvaluator.create()),
     options: {
       ...options.service,
       ...(options.policy === undefined ? {} : { policy: options.policy }),

@@ -1,6 +1,6 @@
 import type { EventBus } from '@acs/bus';
 import type { CwmpMessage } from '@acs/cwmp';
-import type { DeviceState, PlanPolicy, Task } from '@acs/domain';
+import type { DeviceState, PlanPolicy, ScriptEvaluator, Task } from '@acs/domain';
 import {
   applyInform,
   applyRpcResult,
@@ -57,6 +57,8 @@ export interface ProvisioningServiceDeps {
   readonly bus: EventBus;
   readonly clock: Clock;
   readonly logger: ProvisioningLogger;
+  /** Runs profile scripts; without it a profile with a script gets a script fault. */
+  readonly scripts?: ScriptEvaluator;
   readonly options?: Partial<ProvisioningOptions>;
 }
 
@@ -233,6 +235,7 @@ export class ProvisioningService {
     const step = nextStep(state, session, profiles, pending, {
       now,
       maxSteps: this.options.maxSteps,
+      ...(this.d.scripts === undefined ? {} : { scripts: this.d.scripts }),
       ...(this.options.policy === undefined ? {} : { policy: this.options.policy }),
     });
     if (step.session.finished && session.step >= this.options.maxSteps)

@@ -1,5 +1,5 @@
 import type { InboxEntry } from '@acs/events';
-import type { DeviceState, PlanPolicy, Profile, Task } from '@acs/domain';
+import type { DeviceState, PlanPolicy, Profile, ScriptEvaluator, Task } from '@acs/domain';
 import { mergeDesired, plan, recordFindings, taskStatus } from '@acs/domain';
 import type { LiveSession, PendingRpc, TaskUpdate } from './device.document';
 import { lexicalOf } from './device-change.event';
@@ -13,6 +13,8 @@ export interface StepOptions {
   readonly policy?: Partial<PlanPolicy>;
   /** A session never takes more plan steps than this (a plan that does not converge ends). */
   readonly maxSteps: number;
+  /** Runs profile scripts (`@acs/scripts`); without it a script profile is faulted. */
+  readonly scripts?: ScriptEvaluator;
 }
 
 export interface StepResult {
@@ -52,6 +54,8 @@ export function nextStep(
     now: options.now,
     events: session.events,
     sessionStart: session.startedAt,
+    ...(options.scripts === undefined ? {} : { scripts: options.scripts }),
+    ...(options.policy === undefined ? {} : { policy: options.policy }),
   });
   const p = plan(state, desired, {
     now: options.now,
