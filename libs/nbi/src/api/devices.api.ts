@@ -1,0 +1,161 @@
+import type { DeviceDocument, DeviceChangeEventV1 } from '@acs/provisioning';
+import { loadState } from '@acs/provisioning';
+import type { DevicesServiceService, WatchDevicesResponse } from '@acs/proto';
+import type { Query } from '@acs/store';
+import { StoreError, StoreErrorCode } from '@acs/store';
+import type { ServiceMethods } from '../nbi.context';
+import { toTimestamp } from '../nbi.convert';
+import type { NbiDeps } from '../nbi.deps';
+import { NbiError } from '../nbi.error';
+import { deviceToProto, maskFields } from '../query/device.view';
+import { evaluateFilter, parseFilter } from '../query/filter.parser';
+import { decodePageToken, encodePageToken, pageSize } from '../query/page.token';
+import { requireId } from '../task.runner';
+
+const MAX_PATHS = 100;
+
+function checkPaths(paths: readonly string[], field: string): readonly string[] {
+  if (paths.length > MAX_PATHS) throw NbiError.invalid(field, `at most ${MAX_PATHS} paths`);
+  paths.forEach((p, i) => {
+    if (!/^[A-Za-z_][A-Za-z0-9_\-.[\]]{0,255}$/.test(p))
+      throw NbiError.invalid(
+        `${field}.${i}`,
+        `not a parameter or object path: ${JSON.stringify(p)}`,
+      );
+  });
+  return paths;
+}
+
+function watchMessage(e: DeviceChangeEventV1): WatchDevicesResponse {
+  return {
+    changeId: e.changeId,
+    deviceId: e.deviceId,
+    sessionId: e.sessionId ?? '',
+    occurredAt: toTimestamp(Date.parse(e.occurredAt)),
+    cause: e.cause,
+    created: e.created,
+    boot: e.boot,
+    bootstrap: e.bootstrap,
+    softwareVersion: e.softwareVersion ?? '',
+    tags: [...e.tags],
+    tagsChanged: e.tagsChanged,
+    parameters: e.parameters.map((p) => ({
+      path: p.path,
+      ...(p.value === null ? {} : { value: p.value }),
+      type: p.type ?? '',
+    })),
+    truncated: e.truncated,
+  };
+}
+
+export function devicesApi(deps: NbiDeps): ServiceMethods<typeof DevicesServiceService> {
+  return {
+    async listDevices(req) {
+      const filter = parseFilter(req.filter);
+      const fields = maskFields(req.readMask, 'read_mask');
+      const paths = checkPaths(req.parameterPaths, 'parameter_paths');
+      const size = pageSize(req.pageSize, 100, 1000);
+      const cursor = decodePageToken(req.pageToken, req.filter);
+      const devices = [];
+      let after = cursor?.after;
+      let scanned = 0;
+      let exhausted = false;
+      // Keyset scan in _id order (stable across pages, no skip): documents are read in batches
+      // and the filter is evaluated on each; bounded by listScanLimit per call, after which the
+      // page is returned short with a token to continue from the last document examined.
+      scan: while (scanned < deps.limits.listScanLimit) {
+        const query: Query<DeviceDocument> = after === undefined ? {} : { _id: { $gt: after } };
+        const batch = filter === undefined ? size - devices.length : Math.max(200, size * 2);
+        const page = await deps.repos.devices.find(query, { sort: { _id: 1 }, limit: batch });
+        const last = page.next === undefined || page.items.length < batch;
+        for (let i = 0; i < page.items.length; i++) {
+          const doc = page.items[i] as (typeof page.items)[number];
+          scanned++;
+          after = doc._id;
+          const state = loadState(doc.state, doc._id);
+          if (evaluateFilter(filter, state)) devices.push(deviceToProto(doc, state, fields, paths));
+          if (devices.length >= size) {
+            exhausted = last && i === page.items.length - 1;
+            break scan;
+          }
+        }
+        if (last) {
+          exhausted = true;
+          break;
+        }
+      }
+      return {
+        devices,
+        nextPageToken: !exhausted && after !== undefined ? encodePageToken(after, req.filter) : '',
+      };
+    },
+
+    async getDevice(req) {
+      const id = requireId(req.deviceId, 'device_id');
+      const doc = await deps.repos.devices.findById(id);
+      if (doc === undefined) throw NbiError.notFound(`device ${id}`);
+      const paths = checkPaths(req.parameterPaths, 'parameter_paths');
+      return {
+        device: deviceToProto(
+          doc,
+          loadState(doc.state, id),
+          maskFields(req.readMask, 'read_mask'),
+          paths,
+        ),
+      };
+    },
+
+    async deleteDevice(req, ctx) {
+      const id = requireId(req.deviceId, 'device_id');
+      try {
+        await deps.repos.devices.delete(id);
+      } catch (e) {
+        if (StoreError.is(e, StoreErrorCode.NotFound)) throw NbiError.notFound(`device ${id}`);
+        throw e;
+      }
+      // Its fault mirrors go with it (bounded: one device has few faults).
+      for (let round = 0; round < 100; round++) {
+        const faults = await deps.repos.faults.find({ deviceId: id }, { limit: 500 });
+        for (const f of faults.items) await deps.repos.faults.delete(f._id).catch(ignoreNotFound);
+        if (faults.next === undefined) break;
+      }
+      await deps.audit.record(ctx.principal.id, 'device.deleted', id, {});
+      return {};
+    },
+
+    async addTags(req, ctx) {
+      requireId(req.deviceId, 'device_id');
+      if (req.tags.length === 0) throw NbiError.invalid('tags', 'required');
+      const r = await deps.tags.add(req.deviceId, req.tags, ctx.principal.id);
+      return { tags: [...r.tags] };
+    },
+
+    async removeTags(req, ctx) {
+      requireId(req.deviceId, 'device_id');
+      if (req.tags.length === 0) throw NbiError.invalid('tags', 'required');
+      const r = await deps.tags.remove(req.deviceId, req.tags, ctx.principal.id);
+      return { tags: [...r.tags] };
+    },
+
+    async watchDevices(req, ctx, send) {
+      if (req.deviceIds.length > 1000) throw NbiError.invalid('device_ids', 'at most 1000');
+      req.deviceIds.forEach((d, i) => requireId(d, `device_ids.${i}`));
+      const only = req.deviceIds.length === 0 ? undefined : new Set(req.deviceIds);
+      const stop = deps.feed.listen((e) => {
+        if (only === undefined || only.has(e.deviceId)) send(watchMessage(e));
+      });
+      try {
+        await new Promise<void>((resolve) => {
+          if (ctx.signal.aborted) resolve();
+          else ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+        });
+      } finally {
+        stop();
+      }
+    },
+  };
+}
+
+function ignoreNotFound(e: unknown): void {
+  if (!StoreError.is(e, StoreErrorCode.NotFound)) throw e;
+}
