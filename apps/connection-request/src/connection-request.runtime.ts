@@ -34,12 +34,13 @@ export interface ConnectionRequestApp {
 export async function startConnectionRequestApp(
   config: ConnectionRequestAppConfig,
 ): Promise<ConnectionRequestApp> {
-  const { infra, connreq } = config;
+  const { infra, connreq, deployment } = config;
   const telemetry = currentTelemetry();
   const { metrics } = telemetry;
   const kafka = new KafkaEventBus({
     brokers: infra.KAFKA_BROKERS,
     clientId: `${infra.KAFKA_CLIENT_ID}-connreq`,
+    prefix: deployment.ACS_TOPIC_PREFIX,
   });
   const bus = new ConnreqMetricsEventBus(
     new TracedEventBus(kafka, metrics, 'kafka'),
@@ -51,7 +52,12 @@ export async function startConnectionRequestApp(
     metrics,
     'mongodb',
   );
-  const bindings = new RedisBindingStore({ url: infra.REDIS_URL });
+  const bindings = new RedisBindingStore({
+    url: infra.REDIS_URL,
+    ...(deployment.ACS_REDIS_PREFIX === undefined
+      ? {}
+      : { keyPrefix: deployment.ACS_REDIS_PREFIX }),
+  });
   const runtime = await startConnreqRuntime({
     config: connreq,
     bus,
@@ -62,6 +68,7 @@ export async function startConnectionRequestApp(
   const lag = new KafkaConsumerLagProbe(metrics, {
     brokers: infra.KAFKA_BROKERS,
     clientId: `${infra.KAFKA_CLIENT_ID}-connreq-lag`,
+    prefix: deployment.ACS_TOPIC_PREFIX,
     groups: [{ groupId: connreq.CONNREQ_GROUP_ID, topics: [CONNREQ_WAKEUPS_TOPIC] }],
   });
   const stun =
