@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { CryptoRandom } from '../adapters/crypto.random';
 import { CpeHttpServer } from '../testing/cpe-http.server';
 import { AddressPolicy } from './address.policy';
@@ -9,8 +9,11 @@ const creds = { username: 'cr-user', password: 'cr-pass' };
 
 describe(HttpConnectionRequester.name, () => {
   const servers: CpeHttpServer[] = [];
-  const cpe = async (behaviour: ConstructorParameters<typeof CpeHttpServer>[0]['behaviour']) => {
-    const s = new CpeHttpServer({ ...creds, behaviour });
+  const cpe = async (
+    behaviour: ConstructorParameters<typeof CpeHttpServer>[0]['behaviour'],
+    keepAliveAfterChallenge = true,
+  ) => {
+    const s = new CpeHttpServer({ ...creds, behaviour, keepAliveAfterChallenge });
     servers.push(s);
     await s.listen();
     return s;
@@ -24,8 +27,148 @@ describe(HttpConnectionRequester.name, () => {
       timeoutMs: 2_000,
       ...extra,
     });
+  const raw: Server[] = [];
+  const openSockets = new Set<Socket>();
+  /**
+   * A TCP server that answers each request with `reply(text, n, connection)` (n = request number,
+   * connection = its connection's number); 'hangup' destroys the connection without an answer.
+   */
+  const rawCpe = async (
+    reply: (request: string, n: number, connection: number) => string,
+    closeAfter = true,
+  ): Promise<{ url: string; connections: () => number; requests: string[] }> => {
+    const requests: string[] = [];
+    let connections = 0;
+    const server = createServer((socket) => {
+      const connection = ++connections;
+      openSockets.add(socket);
+      socket.on('close', () => openSockets.delete(socket));
+      socket.on('error', () => undefined);
+      socket.on('data', (d) => {
+        requests.push(d.toString('latin1'));
+        const out = reply(d.toString('latin1'), requests.length, connection);
+        if (out === 'hangup') socket.destroy();
+        else if (closeAfter) socket.end(out);
+        else socket.write(out);
+      });
+    });
+    raw.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    return { url: `http://127.0.0.1:${port}/cr`, connections: () => connections, requests };
+  };
   afterEach(async () => {
     await Promise.all(servers.splice(0).map((s) => s.close()));
+    await Promise.all(
+      raw.splice(0).map(
+        (s) =>
+          new Promise<void>((resolve) => {
+            for (const socket of openSockets) socket.destroy();
+            s.close(() => resolve());
+          }),
+      ),
+    );
+  });
+
+  it('sends the Digest retry on the connection the CPE kept open after the challenge', async () => {
+    const s = await cpe('digest');
+    expect(await requester().request({ url: s.url('/cr'), ...creds })).toMatchObject({
+      kind: 'accepted',
+    });
+    expect(s.counts).toMatchObject({ connections: 1, requests: 2, challenged: 1, accepted: 1 });
+  });
+
+  it('reconnects for the retry when the CPE closes the connection after the challenge', async () => {
+    const s = await cpe('digest', false);
+    expect(await requester().request({ url: s.url('/cr'), ...creds })).toMatchObject({
+      kind: 'accepted',
+    });
+    expect(s.counts).toMatchObject({ connections: 2, challenged: 1, accepted: 1 });
+  });
+
+  it('retries on a fresh connection when a kept-alive one is closed before the answer', async () => {
+    // Promises keep-alive after the challenge, then hangs up when the retry arrives on it.
+    const c = await rawCpe(
+      (req, _n, connection) =>
+        !req.includes('Authorization: Digest')
+          ? 'HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm="r", nonce="n", qop="auth"\r\nContent-Length: 0\r\n\r\n'
+          : connection === 1
+            ? 'hangup'
+            : 'HTTP/1.1 204 No Content\r\n\r\n',
+      false,
+    );
+    expect(await requester().request({ url: c.url, ...creds })).toMatchObject({
+      kind: 'accepted',
+    });
+    expect(c.connections()).toBe(2);
+    expect(c.requests).toHaveLength(3);
+  });
+
+  it.each([
+    ['a status line that is not HTTP', 'SSH-2.0-OpenSSH\r\n\r\n', /malformed HTTP status line/],
+    ['a header line without a colon', 'HTTP/1.1 200 OK\r\nbroken\r\n\r\n', /malformed HTTP header/],
+    [
+      'two different Content-Lengths',
+      'HTTP/1.1 401 x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n',
+      /bad Content-Length/,
+    ],
+  ])('reports %s as an error', async (_n, reply, why) => {
+    const c = await rawCpe(() => reply);
+    const r = await requester().request({ url: c.url, ...creds });
+    expect(r.kind).toBe('error');
+    expect(r.detail).toMatch(why);
+  });
+
+  it('stops reading a response head that never ends', async () => {
+    const c = await rawCpe(() => `HTTP/1.1 200 OK\r\nX-Junk: ${'a'.repeat(40_000)}`, false);
+    expect(await requester().request({ url: c.url, ...creds })).toEqual({
+      kind: 'error',
+      detail: 'response head too large',
+    });
+  });
+
+  it('reconnects for the retry after a chunked 401 body instead of parsing it', async () => {
+    const c = await rawCpe(
+      (req) =>
+        req.includes('Authorization: Digest')
+          ? 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'
+          : 'HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm="r", nonce="n", qop="auth"\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n',
+      false,
+    );
+    expect(await requester().request({ url: c.url, ...creds })).toMatchObject({
+      kind: 'accepted',
+    });
+    expect(c.connections()).toBe(2);
+  });
+
+  it('skips a 401 body of known length and reuses the connection', async () => {
+    const c = await rawCpe(
+      (req) =>
+        req.includes('Authorization: Digest')
+          ? 'HTTP/1.1 204 No Content\r\n\r\n'
+          : 'HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm="r", nonce="n", qop="auth"\r\nContent-Length: 12\r\n\r\nUnauthorized',
+      false,
+    );
+    expect(await requester().request({ url: c.url, ...creds })).toMatchObject({
+      kind: 'accepted',
+      detail: 'HTTP 204',
+    });
+    expect(c.connections()).toBe(1);
+    expect(c.requests[1]).toMatch(
+      /^GET \/cr HTTP\/1\.1\r\nHost: 127\.0\.0\.1:\d+\r\nAuthorization: Digest username="cr-user", realm="r", nonce="n", uri="\/cr",/,
+    );
+    expect(c.requests[1]).toMatch(/\r\nConnection: close\r\n\r\n$/);
+  });
+
+  it('refuses a challenge whose fields would break our request header', async () => {
+    const c = await rawCpe(
+      () =>
+        'HTTP/1.1 401 x\r\nWWW-Authenticate: Digest realm="a\nInjected: 1", nonce="n"\r\nContent-Length: 0\r\n\r\n',
+      false,
+    );
+    const r = await requester().request({ url: c.url, ...creds });
+    expect(r.kind).toBe('error');
+    expect(c.requests).toHaveLength(1);
   });
 
   it('answers the CPE Digest challenge and reports 204 as accepted', async () => {

@@ -1,4 +1,3 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 import {
   buildBasicAuthorization,
@@ -10,6 +9,7 @@ import type { AttemptOutcome } from '../ports/attempt.outcome';
 import type { Random } from '../ports/clock.port';
 import { AddressPolicy } from './address.policy';
 import { DnsHostResolver, type HostResolver } from './host.resolver';
+import { Http1Connection, Http1Failure, type Http1Reply } from './http1.exchange';
 
 export interface HttpConnectionRequestInput {
   /** ConnectionRequestURL. */
@@ -28,10 +28,11 @@ export interface HttpConnectionRequesterOptions {
   readonly random: Random;
 }
 
-interface Reply {
-  readonly status: number;
-  readonly wwwAuthenticate?: string;
-  readonly retryAfter?: string;
+interface Target {
+  readonly address: string;
+  readonly port: number;
+  readonly host: string;
+  readonly path: string;
 }
 
 class AttemptFailure extends Error {
@@ -43,8 +44,9 @@ class AttemptFailure extends Error {
 /**
  * HTTP connection request (TR-069 §3.2.2): GET the ConnectionRequestURL, answer the CPE's Digest
  * challenge, 200/204 = accepted, 503 = busy. Connects to the resolved address the policy allowed
- * (not the name again, so DNS cannot swap it), one connection per request (no keep-alive: CPEs
- * close, and an idle pool of 10^5 CPE sockets helps nobody).
+ * (not the name again, so DNS cannot swap it). One connection per wake-up, kept for the retry
+ * after the challenge when the CPE allows it, closed right after (no pool: an idle pool of 10^5
+ * CPE sockets helps nobody).
  */
 export class HttpConnectionRequester {
   private readonly timeoutMs: number;
@@ -58,20 +60,15 @@ export class HttpConnectionRequester {
   async request(input: HttpConnectionRequestInput): Promise<AttemptOutcome> {
     const deadline = Date.now() + this.timeoutMs;
     try {
-      const target = await this.target(input.url);
-      const first = await this.get(target, undefined, deadline);
-      if (first.status !== 401) return classify(first, false);
-      const authorization = this.answer(first.wwwAuthenticate, input, target.path);
-      return classify(await this.get(target, authorization, deadline), true);
+      return await this.exchange(await this.target(input.url), input, deadline);
     } catch (e) {
       if (e instanceof AttemptFailure) return e.outcome;
+      if (e instanceof Http1Failure) return { kind: e.kind, detail: e.message };
       return { kind: 'error', detail: (e as Error).message };
     }
   }
 
-  private async target(
-    url: string,
-  ): Promise<{ address: string; port: number; host: string; path: string }> {
+  private async target(url: string): Promise<Target> {
     let u: URL;
     try {
       u = new URL(url);
@@ -159,53 +156,34 @@ export class HttpConnectionRequester {
     });
   }
 
-  private get(
-    t: { address: string; port: number; host: string; path: string },
-    authorization: string | undefined,
-    deadline: number,
-  ): Promise<Reply> {
-    const left = deadline - Date.now();
-    if (left <= 0)
-      return Promise.reject(new AttemptFailure({ kind: 'unreachable', detail: 'timed out' }));
-    return new Promise<Reply>((resolve, reject) => {
-      const req = httpRequest({
-        host: t.address,
-        port: t.port,
-        path: t.path,
-        method: 'GET',
-        agent: false,
-        headers: { host: t.host, ...(authorization === undefined ? {} : { authorization }) },
-      });
-      const timer = setTimeout(() => {
-        req.destroy(new AttemptFailure({ kind: 'unreachable', detail: 'timed out' }));
-      }, left);
-      req.once('response', (res: IncomingMessage) => {
-        clearTimeout(timer);
-        const www = res.headers['www-authenticate'];
-        resolve({
-          status: res.statusCode ?? 0,
-          ...(www === undefined ? {} : { wwwAuthenticate: www }),
-          ...(res.headers['retry-after'] === undefined
-            ? {}
-            : { retryAfter: res.headers['retry-after'] }),
-        });
-        // The body does not matter; drop the connection instead of reading whatever the CPE sends.
-        res.destroy();
-      });
-      req.once('error', (e: NodeJS.ErrnoException) => {
-        clearTimeout(timer);
-        reject(
-          e instanceof AttemptFailure
-            ? e
-            : new AttemptFailure({ kind: 'unreachable', detail: e.code ?? e.message }),
-        );
-      });
-      req.end();
-    });
+  /**
+   * The challenge and the authorised retry on one connection when the CPE keeps it open after
+   * the 401; a new connection when it does not (or closed it before answering the retry).
+   */
+  private async exchange(t: Target, input: HttpConnectionRequestInput, deadline: number) {
+    let conn = new Http1Connection(t.address, t.port, deadline);
+    try {
+      const first = await conn.get(t.path, t.host, undefined, false);
+      if (first.status !== 401) return classify(first, false);
+      const authorization = this.answer(first.wwwAuthenticate, input, t.path);
+      if (first.reusable)
+        try {
+          return classify(await conn.get(t.path, t.host, authorization, true), true);
+        } catch (e) {
+          // A CPE that closed the kept-alive connection instead of reading the retry: once more on
+          // a fresh one (the nonce is still unused, the CPE never saw the request).
+          if (!(e instanceof Http1Failure) || !e.beforeResponse) throw e;
+        }
+      conn.close();
+      conn = new Http1Connection(t.address, t.port, deadline);
+      return classify(await conn.get(t.path, t.host, authorization, true), true);
+    } finally {
+      conn.close();
+    }
   }
 }
 
-function classify(r: Reply, authenticated: boolean): AttemptOutcome {
+function classify(r: Http1Reply, authenticated: boolean): AttemptOutcome {
   if (r.status >= 200 && r.status < 300) return { kind: 'accepted', detail: `HTTP ${r.status}` };
   if (r.status === 503) {
     const secs = r.retryAfter === undefined ? NaN : Number(r.retryAfter);

@@ -25,6 +25,11 @@ export interface CpeHttpServerOptions {
   readonly realm?: string;
   /** Called with the request path of every accepted request (benchmarks time it). */
   readonly onAccepted?: (path: string) => void;
+  /**
+   * Keep the connection open after the 401, for the authorised retry (default true, like most
+   * CPE HTTP servers); false closes it (`Connection: close`), so the ACS must reconnect.
+   */
+  readonly keepAliveAfterChallenge?: boolean;
 }
 
 /**
@@ -33,7 +38,14 @@ export interface CpeHttpServerOptions {
  */
 export class CpeHttpServer {
   behaviour: CpeHttpBehaviour;
-  readonly counts = { requests: 0, challenged: 0, accepted: 0, refused: 0, busy: 0 };
+  readonly counts = {
+    connections: 0,
+    requests: 0,
+    challenged: 0,
+    accepted: 0,
+    refused: 0,
+    busy: 0,
+  };
   /** Paths of accepted requests, in order (bounded). */
   readonly acceptedPaths: string[] = [];
   private readonly server: Server;
@@ -45,6 +57,7 @@ export class CpeHttpServer {
     this.behaviour = options.behaviour ?? 'digest';
     this.realm = options.realm ?? 'cpe';
     this.server = createServer({ keepAlive: false }, (req, res) => this.onRequest(req, res));
+    this.server.on('connection', () => this.counts.connections++);
   }
 
   async listen(): Promise<{ host: string; port: number }> {
@@ -98,7 +111,9 @@ export class CpeHttpServer {
 
   private challenge(res: ServerResponse, header: string): void {
     this.counts.challenged++;
-    res.writeHead(401, { 'www-authenticate': header, connection: 'close' }).end();
+    if (this.options.keepAliveAfterChallenge === false)
+      res.writeHead(401, { 'www-authenticate': header, connection: 'close' }).end();
+    else res.writeHead(401, { 'www-authenticate': header, 'content-length': '0' }).end();
   }
 
   private check(req: IncomingMessage, res: ServerResponse, ok: boolean, status: number): void {
