@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { loadConfig, processEnv, type Env } from '@acs/config';
 import { loadConnreqConfig, type ConnreqConfig } from '@acs/connreq';
 import { loadGatewayConfig, type GatewayConfig } from '@acs/gateway';
+import { loadNbiConfig, type NbiConfig } from '@acs/nbi';
 import { telemetryConfigSchema, type TelemetryConfig } from '@acs/telemetry';
 
 /** `service.version` of the all-in-one ACS's telemetry. */
@@ -26,6 +27,8 @@ export interface AcsConfig {
   readonly logLevel: z.infer<typeof acsSchema>['ACS_LOG_LEVEL'];
   /** OTEL_*, POD_NAME, METRICS_PORT/HOST (docs/observability.md). */
   readonly telemetry: TelemetryConfig;
+  /** The gRPC API served in-process: NBI_* (docs/nbi.md). */
+  readonly nbi: NbiConfig;
 }
 
 /**
@@ -41,5 +44,16 @@ export function loadAcsConfig(env: Env = processEnv()): AcsConfig {
     profileDir: acs.ACS_PROFILE_DIR,
     logLevel: acs.ACS_LOG_LEVEL,
     telemetry: loadConfig(telemetryConfigSchema, env),
+    // The API binds where the CWMP endpoint does unless told otherwise, and on an ephemeral port
+    // when the CWMP port is ephemeral (tests run several all-in-one processes side by side).
+    nbi: loadNbiConfig({
+      NBI_HOST: env.GATEWAY_BIND,
+      NBI_PORT: env.GATEWAY_PORT === '0' ? '0' : undefined,
+      ...definedOnly(env),
+    }),
   };
+}
+
+function definedOnly(env: Env): Env {
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined));
 }

@@ -19,6 +19,7 @@ import {
 import { InMemorySessionRegistry, type SessionRegistry } from '@acs/sessions';
 import { SqliteDocumentStore, type DocumentStore } from '@acs/store';
 import { Gateway, StoreCredentialsRepository } from '@acs/gateway';
+import { startNbi, type NbiHandle } from '@acs/nbi';
 import {
   ConnreqMetricsEventBus,
   StunBindingsMetricsBridge,
@@ -41,6 +42,8 @@ export class AcsRuntime {
   provisioning: ProvisioningHandle | undefined;
   /** Connection requests and the STUN server, once started. */
   connreq: ConnreqRuntime | undefined;
+  /** The gRPC API (docs/nbi.md), once started, unless NBI_ENABLED=false. */
+  nbi: NbiHandle | undefined;
 
   private constructor(
     readonly gateway: Gateway,
@@ -130,12 +133,25 @@ export class AcsRuntime {
       this.logger.info(
         `STUN server on udp://${this.connreq.stun.address}:${this.connreq.stun.port}`,
       );
+    if (this.config.nbi.NBI_ENABLED) {
+      this.nbi = await startNbi({
+        config: this.config.nbi,
+        store,
+        bus,
+        provisioning: this.provisioning,
+        defaultAdminKeyFile: path.join(this.config.dataDir, 'nbi-admin.key'),
+        logger: this.logger,
+        metrics: currentTelemetry().metrics,
+      });
+      this.logger.info(`gRPC API on ${this.config.nbi.NBI_HOST}:${this.nbi.port}`);
+    }
     this.address = await this.gateway.start();
     const scheme = this.gateway.secure ? 'https' : 'http';
     this.logger.info(`ACS listening on ${scheme}://${this.address.address}:${this.address.port}/`);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    await this.nbi?.stop();
     await this.gateway.shutdown();
     await this.provisioning?.stop();
     await this.connreq?.stop();
