@@ -13,6 +13,7 @@ import {
   ConnreqMetricsEventBus,
   KafkaConsumerLagProbe,
   StunBindingsMetricsBridge,
+  TimedBindingStore,
   TimedDocumentStore,
   TracedEventBus,
   currentTelemetry,
@@ -52,12 +53,15 @@ export async function startConnectionRequestApp(
     metrics,
     'mongodb',
   );
-  const bindings = new RedisBindingStore({
-    url: infra.REDIS_URL,
-    ...(deployment.ACS_REDIS_PREFIX === undefined
-      ? {}
-      : { keyPrefix: deployment.ACS_REDIS_PREFIX }),
-  });
+  const prefix = deployment.ACS_REDIS_PREFIX;
+  const bindings = new TimedBindingStore(
+    new RedisBindingStore({
+      url: infra.REDIS_URL,
+      ...(prefix === undefined ? {} : { keyPrefix: prefix }),
+    }),
+    metrics,
+    'redis',
+  );
   const runtime = await startConnreqRuntime({
     config: connreq,
     bus,

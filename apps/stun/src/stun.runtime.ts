@@ -6,7 +6,12 @@ import {
   type StunService,
 } from '@acs/connreq';
 import { MongoDocumentStore } from '@acs/store';
-import { StunBindingsMetricsBridge, TimedDocumentStore, currentTelemetry } from '@acs/telemetry';
+import {
+  StunBindingsMetricsBridge,
+  TimedBindingStore,
+  TimedDocumentStore,
+  currentTelemetry,
+} from '@acs/telemetry';
 import type { StunAppConfig } from './stun.config';
 
 export interface StunApp {
@@ -27,7 +32,15 @@ export async function startStunApp(config: StunAppConfig): Promise<StunApp> {
     telemetry.metrics,
     'mongodb',
   );
-  const bindings = new RedisBindingStore({ url: infra.REDIS_URL });
+  const prefix = config.deployment.ACS_REDIS_PREFIX;
+  const bindings = new TimedBindingStore(
+    new RedisBindingStore({
+      url: infra.REDIS_URL,
+      ...(prefix === undefined ? {} : { keyPrefix: prefix }),
+    }),
+    telemetry.metrics,
+    'redis',
+  );
   const stun = await startStunServer({
     host: connreq.STUN_HOST,
     port: connreq.STUN_PORT,

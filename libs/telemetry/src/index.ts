@@ -18,3 +18,4 @@ export * from './grpc.tracing';
 export * from './session-registry.trace-stamping';
 export * from './connreq.metrics';
 export * from './kafka-lag.probe';
+export * from './binding-store.timed';
