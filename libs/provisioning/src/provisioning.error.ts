@@ -16,6 +16,11 @@ export enum ProvisioningErrorCode {
   DeviceNotFound = 'PROVISIONING_DEVICE_NOT_FOUND',
   /** A tag that is not allowed (empty, too long, bad characters) or too many tags. */
   InvalidTags = 'PROVISIONING_INVALID_TAGS',
+  /**
+   * A CPE request of a session whose Inform is not applied yet (the topics are consumed
+   * independently, so a TransferComplete can overtake its Inform). Transient: the bus retries.
+   */
+  NotReady = 'PROVISIONING_NOT_READY',
   /** A stored document this code cannot read (written by something else). */
   CorruptDocument = 'PROVISIONING_CORRUPT_DOCUMENT',
 }

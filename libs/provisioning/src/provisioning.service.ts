@@ -70,6 +70,8 @@ interface Mutation {
   readonly audit: readonly AuditDraft[];
   readonly tasks: readonly TaskUpdate[];
   readonly change?: DeviceChangeEventV1;
+  /** The session's `done` was pushed and a late CPE request re-planned it: drop the `done`. */
+  readonly replanned?: boolean;
 }
 
 interface Current {
@@ -108,7 +110,7 @@ export class ProvisioningService {
       case 'cwmp.rpc-result.v1':
         return this.transact(event, (cur) => this.onRpcResult(event, cur));
       case 'cwmp.request.v1':
-        return this.transact(event, (cur) => Promise.resolve(this.onCpeRequest(event, cur)));
+        return this.transact(event, (cur) => this.onCpeRequest(event, cur));
       case 'cwmp.session.v1':
         return;
     }
@@ -167,7 +169,7 @@ export class ProvisioningService {
       await Promise.all([
         m.session === undefined || m.entries.length === 0
           ? undefined
-          : this.push(m.session, m.entries),
+          : this.push(m.session, m.entries, m.replanned === true),
         outbox === undefined ? undefined : this.flusher.flush(written, m.state),
       ]);
       return;
@@ -188,11 +190,18 @@ export class ProvisioningService {
     const marker = await this.d.sessions.getRecord(pushMarkerKey(session.sessionId));
     if (marker === pushKeyOf(session)) return;
     const entries = outstandingEntries(session);
-    if (entries.length > 0) await this.push(session, entries);
+    // A re-plan after a late CPE request may have been interrupted before its push: the `done`
+    // pushed earlier may still wait in the inbox, in front of the entries (see onCpeRequest).
+    if (entries.length > 0) await this.push(session, entries, event.schema === 'cwmp.request.v1');
   }
 
-  private async push(session: LiveSession, entries: readonly InboxEntry[]): Promise<void> {
+  private async push(
+    session: LiveSession,
+    entries: readonly InboxEntry[],
+    replaceDone = false,
+  ): Promise<void> {
     const ttl = this.options.inboxTtlMs;
+    if (replaceDone) await this.d.sessions.clearInbox(session.sessionId);
     await this.d.sessions.pushInbox(session.sessionId, entries.map(encodeInboxEntry), ttl);
     // Only after the push succeeded: a marker without the entries would strand the session.
     await this.d.sessions.putRecord(pushMarkerKey(session.sessionId), pushKeyOf(session), ttl);
@@ -344,25 +353,69 @@ export class ProvisioningService {
     };
   }
 
-  private onCpeRequest(event: CpeRequestEventV1, cur: Current): Mutation | undefined {
+  private async onCpeRequest(
+    event: CpeRequestEventV1,
+    cur: Current,
+  ): Promise<Mutation | undefined> {
     const req = event.request;
-    if (cur.state === undefined || req.type !== 'TransferComplete') return undefined;
+    if (req.type !== 'TransferComplete') return undefined;
+    const live = cur.session?.sessionId === event.sessionId ? cur.session : undefined;
+    if (live === undefined && this.informPending(event, cur))
+      throw new ProvisioningError(
+        ProvisioningErrorCode.NotReady,
+        `${event.eventId}: the Inform of session ${event.sessionId} is not applied yet`,
+      );
+    if (cur.state === undefined) return undefined;
     const now = this.d.clock.now();
     // TR-069 A.3.3.2: FaultCode 0 = the Download succeeded; otherwise a transfer fault.
-    const next = applyTransferComplete(cur.state, req, now, this.options.policy);
-    if (next === cur.state) return undefined;
+    const applied = applyTransferComplete(cur.state, req, now, this.options.policy);
+    if (applied === cur.state) return undefined;
+    let next = applied;
+    let session = cur.session;
+    let entries: readonly InboxEntry[] = [];
+    let tasks: TaskUpdate[] = [];
+    let replanned = false;
+    // The CPE sends its requests before the empty POST that makes the gateway read the inbox
+    // (TR-069 3.7.1.1), so while the session is live a changed state can still be acted on in
+    // it. A step still in flight is re-planned anyway once its results are in; a session whose
+    // `done` was already pushed is re-planned now, and its `done` replaced when there is more to
+    // do. (If the gateway already took the `done`, the entries expire with the inbox and the
+    // next session plans the same.)
+    if (live?.finished === true) {
+      const step = await this.planStep(applied, { ...live, finished: false, batch: [] }, []);
+      if (!step.session.finished) {
+        next = step.state;
+        session = step.session;
+        entries = step.entries;
+        tasks = step.tasks;
+        replanned = true;
+      }
+    }
     return {
       state: next,
-      session: cur.session,
-      entries: [],
+      session,
+      entries,
       audit: [],
-      tasks: [],
+      tasks,
+      ...(replanned ? { replanned } : {}),
       change: this.changeOf(event, 'cpe-request', cur.state, next, {
         created: false,
         boot: false,
         bootstrap: false,
       }),
     };
+  }
+
+  /**
+   * Whether the request belongs to a session newer than the device's live one, i.e. its Inform
+   * (another topic) has not been applied yet. A request older than the live session is late and
+   * is applied as it is. Compares the gateway's event time with the live session's start.
+   */
+  private informPending(event: CpeRequestEventV1, cur: Current): boolean {
+    if (cur.state === undefined) return true;
+    if (cur.session === undefined) return false;
+    const at = Date.parse(event.occurredAt);
+    return Number.isFinite(at) && at >= cur.session.startedAt;
   }
 
   private changeOf(
