@@ -43,6 +43,8 @@ export function toNbiError(e: unknown): NbiError | undefined {
         return new NbiError(NbiErrorCode.FailedPrecondition, e.message, d);
       case ProvisioningErrorCode.Contention:
         return new NbiError(NbiErrorCode.Aborted, e.message, d);
+      case ProvisioningErrorCode.NotReady:
+        return new NbiError(NbiErrorCode.Unavailable, e.message, d);
       case ProvisioningErrorCode.InvalidEvent:
       case ProvisioningErrorCode.CorruptDocument:
         return undefined;

@@ -9,10 +9,10 @@ import {
   type ServiceDefinition,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
-import { loadFileDescriptorSetFromBuffer, loadSync } from '@grpc/proto-loader';
+import { loadSync, type PackageDefinition } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
-import { API_SERVICES, loadDescriptorSet, type ApiServiceName } from '@acs/proto';
+import { API_SERVICES, fileDescriptorProtos, type ApiServiceName } from '@acs/proto';
 import { tracedUnary, type AcsMetrics } from '@acs/telemetry';
 import type { Authenticator } from './auth/authenticator';
 import type { Principal } from './auth/principal';
@@ -76,10 +76,13 @@ export class NbiServer {
     }
     this.health = new HealthImplementation(statuses);
     this.health.addToServer(this.server);
+    // Reflection indexes the `fileDescriptorProtos` of each entry. proto-loader's own reading of
+    // a descriptor set rewrites the files and loses most of them, so the files buf built are
+    // handed over as they are (an entry of just that field is all the service reads).
     const pkg = {
-      ...loadFileDescriptorSetFromBuffer(loadDescriptorSet()),
       ...loadSync(healthProtoPath),
-    };
+      'acs.v1': { fileDescriptorProtos: fileDescriptorProtos() },
+    } as unknown as PackageDefinition;
     new ReflectionService(pkg).addToServer(this.server);
   }
 

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { apiMethods, API_SERVICES, loadDescriptorSet } from './index';
+import { apiMethods, API_SERVICES, fileDescriptorProtos, loadDescriptorSet } from './index';
 
 const LIB = join(__dirname, '..');
 
@@ -41,6 +41,11 @@ describe('generated code', () => {
 
   it('ships the descriptor set buf builds, for the reflection service', () => {
     expect(loadDescriptorSet().equals(readFileSync(join(tmp, 'acs.v1.binpb')))).toBe(true);
+    // One FileDescriptorProto per file, each starting with its name (field 1).
+    const names = fileDescriptorProtos().map((f) => f.subarray(2, 2 + (f[1] ?? 0)).toString());
+    expect(names).toEqual(
+      expect.arrayContaining(['acs/v1/devices.proto', 'google/protobuf/timestamp.proto']),
+    );
   });
 });
 

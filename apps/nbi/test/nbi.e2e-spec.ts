@@ -1,0 +1,299 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { status } from '@grpc/grpc-js';
+import { KafkaEventBus } from '@acs/bus';
+import { loadInfraConfig } from '@acs/config';
+import {
+  InMemoryBindingStore,
+  StoreDeviceContactDirectory,
+  StoreStunCredentials,
+  loadConnreqConfig,
+  startConnreqRuntime,
+  type ConnreqRuntime,
+} from '@acs/connreq';
+import {
+  ConnectionRequestServer,
+  CpeFleet,
+  DEFAULT_GROUP,
+  HttpFileTransferClient,
+  HttpSessionTransport,
+  SystemClock,
+  type SimulatedCpe,
+} from '@acs/cpe-sim';
+import { Gateway, StoreCredentialsRepository, loadGatewayConfig } from '@acs/gateway';
+import { ApiCaller, requiredRole } from '@acs/nbi';
+import {
+  CreateApiKeyRequest,
+  CreateProfileRequest,
+  Delivery,
+  Role,
+  SetParametersRequest,
+  TaskStatus,
+  apiMethods,
+  type CreateApiKeyResponse,
+  type SetParametersResponse,
+} from '@acs/proto';
+import { startProvisioning, type ProvisioningHandle } from '@acs/provisioning';
+import { RedisSessionRegistry } from '@acs/sessions';
+import { MongoDocumentStore } from '@acs/store';
+import { expectEventually, uniqueName } from '@acs/testing';
+import { loadNbiAppConfig } from '../src/nbi-app.config';
+import { NbiRuntime } from '../src/nbi.runtime';
+
+// Issue 8 acceptance on the split deployment: the API app (its runtime: Kafka + MongoDB), the
+// gateway, provisioning and connection-request services in this process on their real adapters
+// (Kafka, Redis, FerretDB), and a simulated CPE that accepts HTTP connection requests (TR-069
+// §3.2.2). A real @grpc/grpc-js client and grpcurl talk to the API over loopback.
+
+const run = promisify(execFile);
+const NTP = 'Device.Time.NTPServer1';
+
+describe('NBI (split apps on Kafka + Redis + FerretDB, simulated CPE)', () => {
+  const id = uniqueName('nbi-e2e');
+  const iso = {
+    topicPrefix: `${id}.`,
+    redisPrefix: `${id}:`,
+    database: id.replace(/[^A-Za-z0-9_]/g, '_'),
+  };
+  const infra = loadInfraConfig();
+  const bus = new KafkaEventBus({
+    brokers: infra.KAFKA_BROKERS,
+    clientId: 'nbi-e2e',
+    prefix: iso.topicPrefix,
+    defaultPartitions: 1,
+  });
+  const registry = new RedisSessionRegistry({ url: infra.REDIS_URL, keyPrefix: iso.redisPrefix });
+  let dir: string;
+  let store: MongoDocumentStore;
+  let gateway: Gateway;
+  let provisioning: ProvisioningHandle;
+  let connreq: ConnreqRuntime;
+  let nbi: NbiRuntime;
+  let api: ApiCaller;
+  let address: string;
+  let admin: string;
+  let fleet: CpeFleet;
+  let crServer: ConnectionRequestServer;
+  let cpe: SimulatedCpe;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'nbi-e2e-'));
+    store = await MongoDocumentStore.connect({ uri: infra.MONGODB_URI, database: iso.database });
+    gateway = new Gateway({
+      config: loadGatewayConfig({
+        GATEWAY_AUTH: 'none',
+        GATEWAY_PROVISIONING: 'inbox',
+        GATEWAY_INBOX_WAIT_MS: '25000',
+      }),
+      bus,
+      registry,
+      credentials: await StoreCredentialsRepository.open(store),
+      topicPartitions: 1,
+    });
+    const gw = await gateway.start(0, '127.0.0.1');
+    provisioning = await startProvisioning({ bus, sessions: registry, store, topicPartitions: 1 });
+    connreq = await startConnreqRuntime({
+      config: loadConnreqConfig({
+        // The simulated CPE listens on loopback, which the default address policy refuses.
+        CONNREQ_ALLOW_CIDRS: '127.0.0.0/8',
+        CONNREQ_DENY_CIDRS: '',
+        CONNREQ_EMBED_STUN: 'false',
+        CONNREQ_GROUP_ID: `${id}-connreq`,
+        CONNREQ_CONTACTS_GROUP_ID: `${id}-contacts`,
+      }),
+      bus,
+      directory: await StoreDeviceContactDirectory.open(store),
+      stunCredentials: await StoreStunCredentials.open(store),
+      bindings: new InMemoryBindingStore(),
+    });
+    nbi = await NbiRuntime.create(
+      loadNbiAppConfig({
+        KAFKA_BROKERS: infra.KAFKA_BROKERS.join(','),
+        REDIS_URL: infra.REDIS_URL,
+        MONGODB_URI: infra.MONGODB_URI,
+        ACS_TOPIC_PREFIX: iso.topicPrefix,
+        ACS_MONGODB_DATABASE: iso.database,
+        ACS_TOPIC_PARTITIONS: '1',
+        ACS_LOG_LEVEL: 'silent',
+        NBI_HOST: '127.0.0.1',
+        NBI_PORT: '0',
+        NBI_ADMIN_KEY_FILE: join(dir, 'admin.key'),
+      }),
+    );
+    await nbi.onApplicationBootstrap();
+    address = `127.0.0.1:${nbi.handle!.port}`;
+    api = new ApiCaller(address);
+    admin = (await readFile(join(dir, 'admin.key'), 'utf8')).trim();
+
+    fleet = new CpeFleet({
+      clock: new SystemClock(),
+      random: Math.random,
+      transport: (c) => new HttpSessionTransport(c, { timeoutMs: 30_000 }),
+      files: new HttpFileTransferClient(),
+      maxConcurrentSessions: 10,
+      periodic: false,
+    });
+    crServer = new ConnectionRequestServer(fleet, {
+      host: '127.0.0.1',
+      port: 0,
+      prefix: '/cr/',
+      realm: 'cpe',
+    });
+    const crPort = await crServer.listen();
+    [cpe] = fleet.add(
+      {
+        ...DEFAULT_GROUP,
+        serialPrefix: 'NBI',
+        acsUrl: `http://127.0.0.1:${gw.port}/`,
+        crUrlBase: `http://127.0.0.1:${crPort}/cr/`,
+        crMinIntervalMs: 0,
+      },
+      1,
+    ) as [SimulatedCpe];
+  }, 90_000);
+
+  afterAll(async () => {
+    api?.close();
+    fleet?.stop();
+    await crServer?.close();
+    await nbi?.beforeApplicationShutdown();
+    await nbi?.onApplicationShutdown();
+    await connreq?.stop();
+    await provisioning?.stop();
+    await gateway?.shutdown(0, 0);
+    await Promise.allSettled([bus.close(), registry.close()]);
+    await store?.close();
+    await rm(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('sets a parameter with wake-up and wait in one API call: the value is on the device', async () => {
+    // Connection-request credentials come from a profile saved through the API; the CPE gets
+    // them in its first session and the contact directory records them at the session's end.
+    const profile = await api.call(
+      '/acs.v1.ProfilesService/CreateProfile',
+      CreateProfileRequest.fromPartial({
+        definition: {
+          name: 'connreq',
+          parameters: {
+            'Device.ManagementServer.ConnectionRequestUsername': 'cr-user',
+            'Device.ManagementServer.ConnectionRequestPassword': 'cr-pass',
+          },
+        },
+      }),
+      admin,
+    );
+    expect(profile).toMatchObject({ code: status.OK });
+    fleet.boot(cpe);
+    await expectEventually(() => expect(cpe.crUsername).toBe('cr-user'), 30_000);
+    const directory = await StoreDeviceContactDirectory.open(store);
+    await expectEventually(async () => {
+      const contact = await directory.get(cpe.deviceId);
+      expect(contact?.http).toMatchObject({ username: 'cr-user', password: 'cr-pass' });
+    }, 30_000);
+    const operator = await api.call(
+      '/acs.v1.ApiKeysService/CreateApiKey',
+      CreateApiKeyRequest.fromPartial({ name: 'oss', role: Role.ROLE_OPERATOR }),
+      admin,
+    );
+    const key = (operator.messages[0] as CreateApiKeyResponse).secret;
+    expect(cpe.model.rawRead(NTP)).not.toBe('ntp.nbi.example');
+
+    const out = await api.call(
+      '/acs.v1.ParametersService/SetParameters',
+      SetParametersRequest.fromPartial({
+        deviceId: cpe.deviceId,
+        values: [{ path: NTP, value: 'ntp.nbi.example' }],
+        delivery: Delivery.DELIVERY_WAKE_UP_AND_WAIT,
+      }),
+      key,
+      30_000,
+    );
+
+    expect(out.details).toBe('');
+    const res = out.messages[0] as SetParametersResponse;
+    expect(res.task?.status).toBe(TaskStatus.TASK_STATUS_DONE);
+    expect(res.values.map((v) => [v.path, v.value])).toEqual([[NTP, 'ntp.nbi.example']]);
+    // On the device itself, through a session the API's wake-up started.
+    expect(cpe.model.rawRead(NTP)).toBe('ntp.nbi.example');
+    expect(crServer.accepted).toBeGreaterThanOrEqual(1);
+  }, 120_000);
+
+  it('lists its services by reflection and answers Devices/List to grpcurl with an API key', async () => {
+    const grpcurl = join(__dirname, '../../../tools/grpcurl');
+    const listed = await run(grpcurl, ['-plaintext', address, 'list'], { timeout: 60_000 });
+    for (const s of [
+      'acs.v1.DevicesService',
+      'acs.v1.ParametersService',
+      'acs.v1.TasksService',
+      'grpc.health.v1.Health',
+    ])
+      expect(listed.stdout.split('\n')).toContain(s);
+    const body = JSON.stringify({ filter: 'serialNumber PREFIX "NBI"' });
+    const call = await run(
+      grpcurl,
+      [
+        '-plaintext',
+        '-H',
+        `authorization: Bearer ${admin}`,
+        '-d',
+        body,
+        address,
+        'acs.v1.DevicesService/ListDevices',
+      ],
+      { timeout: 60_000 },
+    );
+    const res = JSON.parse(call.stdout) as { devices?: { id: string }[] };
+    expect(res.devices?.map((d) => d.id)).toEqual([cpe.deviceId]);
+    const refused = await run(
+      grpcurl,
+      ['-plaintext', address, 'acs.v1.DevicesService/ListDevices'],
+      {
+        timeout: 60_000,
+      },
+    ).catch((e: { stderr: string }) => e);
+    expect(refused.stderr).toContain('Unauthenticated');
+  }, 120_000);
+
+  it('refuses unauthenticated and under-privileged calls for every method of every service', async () => {
+    const viewer = await api.call(
+      '/acs.v1.ApiKeysService/CreateApiKey',
+      CreateApiKeyRequest.fromPartial({ name: 'noc', role: Role.ROLE_VIEWER }),
+      admin,
+    );
+    const operator = await api.call(
+      '/acs.v1.ApiKeysService/CreateApiKey',
+      CreateApiKeyRequest.fromPartial({ name: 'ops', role: Role.ROLE_OPERATOR }),
+      admin,
+    );
+    const keys = {
+      viewer: (viewer.messages[0] as CreateApiKeyResponse).secret,
+      operator: (operator.messages[0] as CreateApiKeyResponse).secret,
+    };
+    for (const m of apiMethods()) {
+      expect({ path: m.path, code: (await api.call(m)).code }).toEqual({
+        path: m.path,
+        code: status.UNAUTHENTICATED,
+      });
+      const needed = requiredRole(m.service, m.method.charAt(0).toLowerCase() + m.method.slice(1));
+      const below =
+        needed === 'admin'
+          ? (['viewer', 'operator'] as const)
+          : needed === 'operator'
+            ? (['viewer'] as const)
+            : [];
+      for (const role of below)
+        expect({
+          path: m.path,
+          role,
+          code: (await api.call(m, undefined, keys[role])).code,
+        }).toEqual({
+          path: m.path,
+          role,
+          code: status.PERMISSION_DENIED,
+        });
+    }
+  }, 120_000);
+});
