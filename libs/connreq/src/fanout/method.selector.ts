@@ -30,6 +30,8 @@ export function chooseMethods(input: MethodChoiceInput): ConnreqMethod[] {
         return c?.xmpp !== undefined;
     }
   };
-  const order = c?.lastMethod === undefined ? DEFAULT_ORDER : [c.lastMethod, ...DEFAULT_ORDER];
-  return [...new Set(order)].filter(supported);
+  const last = c?.lastMethod;
+  const order =
+    last === undefined ? DEFAULT_ORDER : [last, ...DEFAULT_ORDER.filter((m) => m !== last)];
+  return order.filter(supported);
 }

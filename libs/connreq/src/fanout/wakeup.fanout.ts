@@ -22,7 +22,8 @@ import { TokenBucket } from './token-bucket';
 interface Slot {
   running: boolean;
   coalesced: number;
-  requestedAt: number;
+  /** The first wake-up's requestedAt, as given (validated ISO-8601 on the bus path). */
+  requestedAt: string;
   expiresAt?: number;
   methods?: ConnreqMethod[];
   contact?: DeviceContact;
@@ -104,7 +105,7 @@ export class WakeupFanout {
     this.slots.set(cmd.deviceId, {
       running: false,
       coalesced: 0,
-      requestedAt: Date.parse(cmd.requestedAt),
+      requestedAt: cmd.requestedAt,
       ...(cmd.expiresAt === undefined ? {} : { expiresAt: Date.parse(cmd.expiresAt) }),
       ...(cmd.methods === undefined ? {} : { methods: [...cmd.methods] }),
       ...(cmd.contact === undefined ? {} : { contact: cmd.contact }),
@@ -219,7 +220,7 @@ export class WakeupFanout {
       ...(detail === undefined ? {} : { detail }),
       attempts,
       coalesced: slot.coalesced,
-      requestedAt: isoOf(slot.requestedAt),
+      requestedAt: slot.requestedAt,
       finishedAt: this.isoNow(),
     };
     this.stats.byOutcome[outcome] = (this.stats.byOutcome[outcome] ?? 0) + 1;
@@ -269,8 +270,9 @@ export class WakeupFanout {
       case 'udp': {
         const udp = contact?.udp;
         if (r.udp === undefined || udp === undefined) return missing(m);
-        const reported = udp.address === undefined ? undefined : parseHostPort(udp.address);
-        const target = binding ?? reported;
+        // The STUN-learned binding first; the reported address is parsed only without one.
+        const target =
+          binding ?? (udp.address === undefined ? undefined : parseHostPort(udp.address));
         if (target === undefined) return missing(m);
         return r.udp.request({
           target: { address: target.address, port: target.port },
@@ -284,10 +286,6 @@ export class WakeupFanout {
         return r.xmpp.request(contact.xmpp);
     }
   }
-}
-
-function isoOf(ms: number): string {
-  return Number.isFinite(ms) ? new Date(ms).toISOString() : new Date(0).toISOString();
 }
 
 function missing(m: ConnreqMethod): AttemptOutcome {
