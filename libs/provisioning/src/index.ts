@@ -19,6 +19,7 @@ export * from './device-change.event';
 export { ProfileCatalog } from './profile.catalog';
 export * from './task.service';
 export * from './tag.service';
+export * from './fault.query';
 export { rpcIdOf } from './session.step';
 export {
   DEFAULT_PROVISIONING_OPTIONS,

@@ -6,6 +6,7 @@ import { QuickJsScriptEvaluator } from '@acs/scripts';
 import type { SessionRegistry } from '@acs/sessions';
 import type { DocumentStore } from '@acs/store';
 import { DEVICE_CHANGES_TOPIC } from './device-change.event';
+import { FaultQuery } from './fault.query';
 import { ProfileCatalog } from './profile.catalog';
 import {
   SystemClock,
@@ -52,6 +53,8 @@ export interface ProvisioningHandle {
   readonly service: ProvisioningService;
   readonly tasks: TaskService;
   readonly tags: TagService;
+  /** Faults by profile, task or device (index queries over the fault mirror). */
+  readonly faults: FaultQuery;
   readonly profiles: ProfileCatalog;
   readonly repositories: ProvisioningRepositories;
   /** Stops consuming (offsets of handled events are committed first). Idempotent. */
@@ -154,6 +157,7 @@ export async function startProvisioning(
     service,
     tasks,
     tags: new TagService(repositories, options.bus, clock, logger),
+    faults: new FaultQuery(repositories.faults),
     profiles,
     repositories,
     stop: async () => {

@@ -5,6 +5,7 @@ import { uniqueName } from '@acs/testing';
 import { loadState, storeState } from './device.document';
 import { openRepositories } from './provisioning.repositories';
 import { SystemClock } from './provisioning.ports';
+import { FaultQuery } from './fault.query';
 import { TaskService } from './task.service';
 
 // The repositories on the real MongoDB wire protocol (FerretDB in the test services).
@@ -61,5 +62,33 @@ describe('openRepositories (FerretDB)', () => {
     const again = await openRepositories(store);
     const page = await again.tasks.find({ deviceId: 'D-1', status: 'pending' });
     expect(page.items.map((t) => t.deviceId)).toEqual(['D-1']);
+  });
+
+  it('finds the faults of a profile across devices, with both fault indexes created again on restart', async () => {
+    const first = await openRepositories(store);
+    for (const d of ['D-3', 'D-1', 'D-2'])
+      for (const p of ['wifi', 'ntp'])
+        await first.faults.upsert({
+          _id: `${d}|profile:${p}|Device.X.Y`,
+          deviceId: d,
+          sourceKind: 'profile',
+          sourceName: p,
+          target: 'Device.X.Y',
+          kind: 'cpe',
+          method: 'SetParameterValues',
+          code: 9007,
+          message: 'Invalid parameter value',
+          retries: 1,
+          firstAt: 1,
+          lastAt: 1,
+          nextRetryAt: null,
+        });
+    const again = await openRepositories(store);
+    const query = new FaultQuery(again.faults);
+    const page = await query.byProfile('wifi', { limit: 2 });
+    expect(page.items.map((f) => f.deviceId)).toEqual(['D-1', 'D-2']);
+    const rest = await query.byProfile('wifi', { after: page.next! });
+    expect(rest.items.map((f) => f.deviceId)).toEqual(['D-3']);
+    expect(await query.countByProfile('ntp')).toBe(3);
   });
 });

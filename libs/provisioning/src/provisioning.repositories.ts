@@ -2,7 +2,8 @@ import type { DocumentRepository, DocumentStore } from '@acs/store';
 import type { AuditDocument, DeviceDocument } from './device.document';
 
 // The collections the service uses, with the indexes that make every per-session query an index
-// lookup: devices by _id, tasks by (deviceId, status), faults and audit by deviceId.
+// lookup: devices by _id, tasks by (deviceId, status), faults by deviceId and by (source, device),
+// audit by (deviceId, at).
 
 export type TaskState = 'pending' | 'done' | 'faulted' | 'expired' | 'cancelled';
 
@@ -68,15 +69,19 @@ export const COLLECTIONS = {
 
 /** Opens the collections and creates their indexes (idempotent). */
 export async function openRepositories(store: DocumentStore): Promise<ProvisioningRepositories> {
-  // One index per collection and one collection after the other: FerretDB 1.24 panics (drops the
-  // connection) when one createIndexes call names two indexes of a collection that exists, i.e.
-  // on every restart. (deviceId, status) also serves the by-device listing (index prefix).
+  // One collection after the other; the store creates each index with its own createIndexes
+  // command (FerretDB 1.24 drops the connection when one command names two indexes of an
+  // existing collection). (deviceId, status) also serves the by-device listing (index prefix).
+  // faults: per device, and per profile/task ordered by device (FaultQuery.byProfile).
   const devices = await store.collection<DeviceDocument>(COLLECTIONS.devices);
   const tasks = await store.collection<TaskDocument>(COLLECTIONS.tasks, {
     indexes: [{ fields: { deviceId: 1, status: 1 } }],
   });
   const faults = await store.collection<FaultDocument>(COLLECTIONS.faults, {
-    indexes: [{ fields: { deviceId: 1 } }],
+    indexes: [
+      { fields: { deviceId: 1 } },
+      { fields: { sourceKind: 1, sourceName: 1, deviceId: 1 }, name: 'source_device' },
+    ],
   });
   const profiles = await store.collection<ProfileDocument>(COLLECTIONS.profiles);
   const audit = await store.collection<AuditDocument>(COLLECTIONS.audit, {

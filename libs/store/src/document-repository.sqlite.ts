@@ -68,6 +68,33 @@ function mapError(
   throw error;
 }
 
+/** The SELECT of a find: the same text for running it and for explaining its plan. */
+function findSql(
+  table: string,
+  query: unknown,
+  options: FindOptions<Identified>,
+): {
+  sql: string;
+  params: SQLInputValue[];
+  keys: ReturnType<typeof normalizeSort>;
+  limit?: number;
+} {
+  const clauses = normalizeQuery(query);
+  const keys = normalizeSort(options.sort);
+  const limit = normalizeLimit(options.limit);
+  const where = whereSql(
+    clauses,
+    options.after === undefined ? undefined : keysetClauses(keys, options.after),
+  );
+  const params: SQLInputValue[] = [...where.params];
+  let sql = `SELECT _id, _version, doc FROM ${table} WHERE ${where.text} ORDER BY ${orderSql(keys)}`;
+  if (limit !== undefined) {
+    sql += ' LIMIT ?';
+    params.push(limit + 1); // one more tells whether a next page exists
+  }
+  return { sql, params, keys, ...(limit === undefined ? {} : { limit }) };
+}
+
 function toDocument<T>(row: Row): Versioned<T> {
   const body = JSON.parse(row.doc) as Record<string, unknown>;
   return { _id: row._id, ...body, _version: row._version } as unknown as Versioned<T>;
@@ -156,19 +183,7 @@ class SqliteDocumentRepository<T extends Identified> implements DocumentReposito
 
   async find(query: Query<T>, options: FindOptions<T> = {}): Promise<Page<T>> {
     await Promise.resolve();
-    const clauses = normalizeQuery(query);
-    const keys = normalizeSort(options.sort);
-    const limit = normalizeLimit(options.limit);
-    const where = whereSql(
-      clauses,
-      options.after === undefined ? undefined : keysetClauses(keys, options.after),
-    );
-    const params: SQLInputValue[] = [...where.params];
-    let sql = `SELECT _id, _version, doc FROM ${this.table} WHERE ${where.text} ORDER BY ${orderSql(keys)}`;
-    if (limit !== undefined) {
-      sql += ' LIMIT ?';
-      params.push(limit + 1); // one more tells whether a next page exists
-    }
+    const { sql, params, keys, limit } = findSql(this.table, query, options);
     return this.run((db) => {
       const rows = this.stmt(db, sql).all(...params) as unknown as Row[];
       const items = rows.slice(0, limit).map((r) => toDocument<T>(r));
@@ -283,6 +298,23 @@ export class SqliteDocumentStore implements DocumentStore {
         { cause: error },
       );
     }
+  }
+
+  /**
+   * SQLite's query plan (EXPLAIN QUERY PLAN details) for `find(query, options)` on a collection:
+   * the exact SQL the adapter runs, so tests can prove a query uses an index, not a scan.
+   */
+  explainFind<T extends Identified>(
+    collection: string,
+    query: Query<T>,
+    options: FindOptions<T> = {},
+  ): string[] {
+    assertName('collection', collection);
+    const { sql, params } = findSql(`"${collection}"`, query, options);
+    return this.database()
+      .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+      .all(...params)
+      .map((r) => String(r['detail']));
   }
 
   /** The open database; Unavailable once closed. */
