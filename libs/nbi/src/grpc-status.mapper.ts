@@ -35,6 +35,7 @@ export function toNbiError(e: unknown): NbiError | undefined {
           : new NbiError(NbiErrorCode.InvalidArgument, e.message, d);
       case ProvisioningErrorCode.InvalidProfile:
       case ProvisioningErrorCode.InvalidTags:
+      case ProvisioningErrorCode.InvalidArgument:
         return new NbiError(NbiErrorCode.InvalidArgument, e.message, d);
       case ProvisioningErrorCode.TaskNotFound:
       case ProvisioningErrorCode.DeviceNotFound:
@@ -47,6 +48,9 @@ export function toNbiError(e: unknown): NbiError | undefined {
         return new NbiError(NbiErrorCode.Unavailable, e.message, d);
       case ProvisioningErrorCode.InvalidEvent:
       case ProvisioningErrorCode.CorruptDocument:
+        return undefined;
+      default:
+        // A code added to the library later: INTERNAL (logged) until it is mapped here.
         return undefined;
     }
   }

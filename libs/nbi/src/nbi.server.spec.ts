@@ -1,147 +1,57 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
-import { InMemoryEventBus } from '@acs/bus';
-import { emptyDeviceState, type DeviceState } from '@acs/domain';
-import {
-  openRepositories,
-  ProfileCatalog,
-  storeState,
-  SystemClock,
-  TagService,
-  TaskService,
-  type ProvisioningRepositories,
-} from '@acs/provisioning';
 import {
   apiMethods,
-  CreateApiKeyRequest,
-  GetDeviceRequest,
-  ListDevicesRequest,
-  Role,
-  SetParametersRequest,
   CreateProfileRequest,
-  type CreateApiKeyResponse,
-  type ListDevicesResponse,
-  type ListAuditEntriesResponse,
-  ListAuditEntriesRequest,
   Delivery,
+  GetDeviceRequest,
+  ListAuditEntriesRequest,
+  ListDevicesRequest,
+  SetParametersRequest,
+  type ListAuditEntriesResponse,
+  type ListDevicesResponse,
 } from '@acs/proto';
-import { SqliteDocumentStore } from '@acs/store';
 import { expectEventually } from '@acs/testing';
-import { errorDetailOf } from './grpc-status.mapper';
 import { requiredRole } from './auth/roles.table';
-import { nbiConfigSchema } from './nbi.config';
-import { silentNbiLogger } from './nbi.ports';
-import { startNbi, type NbiHandle } from './nbi.runtime';
-import { ApiCaller } from './testing/api.caller';
+import { errorDetailOf } from './grpc-status.mapper';
+import { startNbi } from './nbi.runtime';
+import { putDevice, sampleDevice, startHarness, type NbiHarness } from './testing/nbi.harness';
 
 const keyOf = (m: string): string => m.charAt(0).toLowerCase() + m.slice(1);
 
-function device(n: number, tags: string[], ssid: string): DeviceState {
-  const id = `00D09E-HG-${String(n).padStart(4, '0')}`;
-  return {
-    ...emptyDeviceState(id, {
-      oui: '00D09E',
-      productClass: 'HG',
-      serialNumber: String(n),
-      manufacturer: 'ACME',
-    }),
-    tags,
-    nodes: {
-      'Device.WiFi.SSID.1.SSID': {
-        kind: 'parameter',
-        value: { type: 'string', value: ssid },
-        writable: true,
-      },
-    },
-  };
-}
-
 describe(startNbi.name, () => {
-  let dir: string;
-  let store: SqliteDocumentStore;
-  let bus: InMemoryEventBus;
-  let repos: ProvisioningRepositories;
-  let nbi: NbiHandle;
-  let api: ApiCaller;
-  let admin: string;
-  const keys: Record<'viewer' | 'operator' | 'admin', string> = {
-    viewer: '',
-    operator: '',
-    admin: '',
-  };
+  let h: NbiHarness;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'acs-nbi-'));
-    store = SqliteDocumentStore.open({ directory: ':memory:' });
-    bus = new InMemoryEventBus(1);
-    repos = await openRepositories(store);
-    const clock = new SystemClock();
-    nbi = await startNbi({
-      config: nbiConfigSchema.parse({ NBI_HOST: '127.0.0.1', NBI_PORT: '0' }),
-      store,
-      bus,
-      provisioning: {
-        repositories: repos,
-        tasks: new TaskService(repos.tasks, repos.audit, clock),
-        tags: new TagService(repos, bus, clock),
-        profiles: new ProfileCatalog(repos.profiles, clock),
-      },
-      defaultAdminKeyFile: join(dir, 'admin.key'),
-      logger: silentNbiLogger,
-    });
-    api = new ApiCaller(`127.0.0.1:${nbi.port}`);
-    admin = readFileSync(join(dir, 'admin.key'), 'utf8').trim();
-    for (const [role, r] of [
-      ['viewer', Role.ROLE_VIEWER],
-      ['operator', Role.ROLE_OPERATOR],
-      ['admin', Role.ROLE_ADMIN],
-    ] as const) {
-      const out = await api.call(
-        '/acs.v1.ApiKeysService/CreateApiKey',
-        CreateApiKeyRequest.fromPartial({ name: role, role: r }),
-        admin,
+    h = await startHarness();
+    for (let n = 0; n < 25; n++)
+      await putDevice(
+        h.repos,
+        sampleDevice(n, n % 3 === 0 ? ['lab'] : [], n % 2 === 0 ? 'even' : 'odd'),
       );
-      expect(out.code).toBe(status.OK);
-      keys[role] = (out.messages[0] as CreateApiKeyResponse).secret;
-    }
-    for (let n = 0; n < 25; n++) {
-      const s = device(n, n % 3 === 0 ? ['lab'] : [], n % 2 === 0 ? 'even' : 'odd');
-      await repos.devices.insert({
-        _id: s.id,
-        state: storeState(s),
-        appliedEvents: [],
-        createdAt: 1,
-        updatedAt: 1,
-      });
-    }
   });
 
   afterAll(async () => {
-    api.close();
-    await nbi.stop();
-    await bus.close();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    await h.close();
   });
 
   it('writes the initial admin key once, to a file only its owner can read', () => {
-    expect(nbi.bootstrap.kind).toBe('created');
-    expect(statSync(join(dir, 'admin.key')).mode & 0o777).toBe(0o600);
-    expect(admin).toMatch(/^acs_[0-9a-f]{16}_/);
+    expect(h.nbi.bootstrap.kind).toBe('created');
+    expect(statSync(join(h.dir, 'admin.key')).mode & 0o777).toBe(0o600);
+    expect(h.bootstrapKey).toMatch(/^acs_[0-9a-f]{16}_/);
   });
 
   it('refuses every method of every service without a credential, with a bad one, and below its role', async () => {
     const methods = apiMethods();
     expect(methods.length).toBeGreaterThan(30);
     for (const m of methods) {
-      const none = await api.call(m);
+      const none = await h.api.call(m);
       expect({ path: m.path, code: none.code }).toEqual({
         path: m.path,
         code: status.UNAUTHENTICATED,
       });
-      const forged = await api.call(m, undefined, `acs_0123456789abcdef_${'x'.repeat(43)}`);
+      const forged = await h.api.call(m, undefined, `acs_0123456789abcdef_${'x'.repeat(43)}`);
       expect({ path: m.path, code: forged.code }).toEqual({
         path: m.path,
         code: status.UNAUTHENTICATED,
@@ -150,7 +60,7 @@ describe(startNbi.name, () => {
       const below =
         needed === 'admin' ? ['viewer', 'operator'] : needed === 'operator' ? ['viewer'] : [];
       for (const role of below as ('viewer' | 'operator')[]) {
-        const out = await api.call(m, undefined, keys[role]);
+        const out = await h.api.call(m, undefined, h.keys[role]);
         expect({ path: m.path, role, code: out.code }).toEqual({
           path: m.path,
           role,
@@ -158,7 +68,7 @@ describe(startNbi.name, () => {
         });
       }
       // The role that suffices gets past the guard (an empty request may still be invalid).
-      const ok = await api.call(m, undefined, keys[needed ?? 'admin'], 300);
+      const ok = await h.api.call(m, undefined, h.keys[needed ?? 'admin'], 300);
       expect({
         path: m.path,
         refused: [status.UNAUTHENTICATED, status.PERMISSION_DENIED].includes(ok.code),
@@ -171,7 +81,7 @@ describe(startNbi.name, () => {
     const seen: string[] = [];
     let token = '';
     for (let page = 0; page < 10; page++) {
-      const out = await api.call(
+      const out = await h.api.call(
         '/acs.v1.DevicesService/ListDevices',
         ListDevicesRequest.fromPartial({
           filter: 'tag = "lab" OR Device.WiFi.SSID.1.SSID = "odd"',
@@ -179,7 +89,7 @@ describe(startNbi.name, () => {
           pageToken: token,
           readMask: ['id', 'tags'],
         }),
-        keys.viewer,
+        h.keys.viewer,
       );
       expect(out.code).toBe(status.OK);
       const res = out.messages[0] as ListDevicesResponse;
@@ -197,56 +107,56 @@ describe(startNbi.name, () => {
   });
 
   it('names the field and the position of a bad filter, and the field of a bad request', async () => {
-    const bad = await api.call(
+    const bad = await h.api.call(
       '/acs.v1.DevicesService/ListDevices',
       ListDevicesRequest.fromPartial({ filter: 'tag = "lab" AND colour = "red"' }),
-      keys.viewer,
+      h.keys.viewer,
     );
     expect(bad.code).toBe(status.INVALID_ARGUMENT);
     expect(bad.details).toContain('position 16');
     expect(errorDetailOf(bad.trailers)).toMatchObject({ field: 'filter', position: 16 });
 
-    const mask = await api.call(
+    const mask = await h.api.call(
       '/acs.v1.DevicesService/GetDevice',
       GetDeviceRequest.fromPartial({ deviceId: '00D09E-HG-0001', readMask: ['id', 'colour'] }),
-      keys.viewer,
+      h.keys.viewer,
     );
     expect(mask.code).toBe(status.INVALID_ARGUMENT);
     expect(errorDetailOf(mask.trailers)?.field).toBe('read_mask.1');
 
-    const missing = await api.call(
+    const missing = await h.api.call(
       '/acs.v1.DevicesService/GetDevice',
       GetDeviceRequest.fromPartial({ deviceId: 'nope' }),
-      keys.viewer,
+      h.keys.viewer,
     );
     expect(missing.code).toBe(status.NOT_FOUND);
 
-    const profile = await api.call(
+    const profile = await h.api.call(
       '/acs.v1.ProfilesService/CreateProfile',
       CreateProfileRequest.fromPartial({
         definition: { name: 'wifi', objects: [{ path: 'Device.WiFi.SSID.' }] },
       }),
-      keys.admin,
+      h.keys.admin,
     );
     expect(profile.code).toBe(status.INVALID_ARGUMENT);
     expect(errorDetailOf(profile.trailers)?.field).toBe('definition.objects.0.key');
   });
 
   it('queues a parameter change as a task, in the audit trail with the caller', async () => {
-    const out = await api.call(
+    const out = await h.api.call(
       '/acs.v1.ParametersService/SetParameters',
       SetParametersRequest.fromPartial({
         deviceId: '00D09E-HG-0002',
         values: [{ path: 'Device.WiFi.SSID.1.SSID', value: 'new' }],
         delivery: Delivery.DELIVERY_QUEUE,
       }),
-      keys.operator,
+      h.keys.operator,
     );
     expect(out.code).toBe(status.OK);
-    const trail = await api.call(
+    const trail = await h.api.call(
       '/acs.v1.AuditService/ListAuditEntries',
       ListAuditEntriesRequest.fromPartial({ deviceId: '00D09E-HG-0002' }),
-      keys.admin,
+      h.keys.admin,
     );
     const entries = (trail.messages[0] as ListAuditEntriesResponse).entries;
     expect(entries.map((e) => [e.action, e.actor.slice(0, 7)])).toEqual([
@@ -256,7 +166,7 @@ describe(startNbi.name, () => {
 
   it('answers health checks without a credential', async () => {
     const { HealthClient } = await healthClient();
-    const c = new HealthClient(`127.0.0.1:${nbi.port}`);
+    const c = new HealthClient(`127.0.0.1:${h.nbi.port}`);
     await expectEventually(async () => {
       const r = await c.check('acs.v1.DevicesService');
       expect(r).toBe('SERVING');

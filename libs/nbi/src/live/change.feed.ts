@@ -70,6 +70,13 @@ export class ChangeFeed {
     };
   }
 
+  /** Registered listeners (all devices and per device). */
+  listenerCount(): number {
+    let n = this.all.size;
+    for (const set of this.byDevice.values()) n += set.size;
+    return n;
+  }
+
   async stop(): Promise<void> {
     const s = this.subscription;
     this.subscription = undefined;

@@ -89,4 +89,35 @@ export class ApiCaller {
       stream.on('end', () => resolve({ code: status.OK, details: '', messages }));
     });
   }
+
+  /** Opens a server stream and collects its messages as they come; `cancel` ends it. */
+  open(method: string, request: unknown, token: string): OpenStream {
+    const m = apiMethods().find((x) => x.path === method);
+    if (m === undefined) throw new Error(`unknown method ${method}`);
+    const d = definitionOf(m);
+    const metadata = new Metadata();
+    metadata.set('authorization', `Bearer ${token}`);
+    const messages: unknown[] = [];
+    const stream = this.client.makeServerStreamRequest(
+      d.path,
+      d.requestSerialize,
+      d.responseDeserialize,
+      request,
+      metadata,
+      { deadline: Date.now() + 60_000 },
+    );
+    stream.on('data', (x: unknown) => messages.push(x));
+    const ended = new Promise<status>((resolve) => {
+      stream.on('error', (err: ServiceError) => resolve(err.code));
+      stream.on('end', () => resolve(status.OK));
+    });
+    return { messages, ended, cancel: () => stream.cancel() };
+  }
+}
+
+export interface OpenStream {
+  readonly messages: unknown[];
+  /** The final status (CANCELLED after `cancel`). */
+  readonly ended: Promise<status>;
+  cancel(): void;
 }
