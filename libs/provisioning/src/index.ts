@@ -20,6 +20,7 @@ export { ProfileCatalog } from './profile.catalog';
 export * from './task.service';
 export * from './tag.service';
 export * from './fault.query';
+export * from './dlq.replayer';
 export { rpcIdOf } from './session.step';
 export {
   DEFAULT_PROVISIONING_OPTIONS,

@@ -21,6 +21,8 @@ export enum ProvisioningErrorCode {
    * independently, so a TransferComplete can overtake its Inform). Transient: the bus retries.
    */
   NotReady = 'PROVISIONING_NOT_READY',
+  /** A call with arguments that cannot work (e.g. a dead-letter replay selecting nothing). */
+  InvalidArgument = 'PROVISIONING_INVALID_ARGUMENT',
   /** A stored document this code cannot read (written by something else). */
   CorruptDocument = 'PROVISIONING_CORRUPT_DOCUMENT',
 }
