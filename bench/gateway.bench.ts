@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +11,13 @@ import { ALL_CWMP_TOPICS } from '@acs/events';
 import { Gateway, StoreCredentialsRepository, loadGatewayConfig } from '@acs/gateway';
 import { InMemorySessionRegistry, RedisSessionRegistry, type SessionRegistry } from '@acs/sessions';
 import { MongoDocumentStore, SqliteDocumentStore, type DocumentStore } from '@acs/store';
+import {
+  TimedDocumentStore,
+  TimedSessionRegistry,
+  TracedEventBus,
+  initTelemetry,
+  type TelemetryHandle,
+} from '@acs/telemetry';
 import { runCpeLoad, type LoadResult } from './lib/cpe-load';
 
 // `npm run bench:gateway`: periodic-Inform sessions (Inform → InformResponse, empty POST → 204)
@@ -19,8 +26,15 @@ import { runCpeLoad, type LoadResult } from './lib/cpe-load';
 // answering the same two requests with canned bytes. Each target runs in its own child process;
 // the load generator runs in this one (the machine has 2 cores: one each). Method and results:
 // docs/benchmarks.md "CWMP gateway".
+//
+// Telemetry cost (issue 9): (a') and (b') are (a) and (b) with telemetry on, wired as the apps do
+// it (apps/cwmp-gateway, apps/acs): the OTel SDK, a span per request and per publish exported
+// over OTLP/HTTP in batches to a loopback collector (a child process), the traced bus, the timed
+// registry and store, the session metrics and a Prometheus reader. Same run, same workload; the
+// ratios a'/a and b'/b are printed (target: tracing costs <= 10 % of sessions/s).
+// docs/benchmarks.md "Telemetry cost".
 
-type Target = 'real' | 'embedded' | 'bare';
+type Target = 'real' | 'embedded' | 'bare' | 'real-otel' | 'embedded-otel';
 
 const CPES = Number(process.env['BENCH_CPES'] ?? 100);
 const WARMUP_MS = Number(process.env['BENCH_WARMUP_MS'] ?? 2_000);
@@ -37,7 +51,44 @@ const GATEWAY_ENV = {
   GATEWAY_MAX_SESSIONS: '100000',
 };
 
-async function serve(target: Target): Promise<void> {
+// Counts OTLP/HTTP JSON spans; a child process, as a real collector runs elsewhere.
+const COLLECTOR = `
+const http = require('node:http');
+let spans = 0;
+const server = http.createServer((req, res) => {
+  if (req.method === 'GET') { res.end(String(spans)); return; }
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    spans += Buffer.concat(chunks).toString('utf8').split('"spanId"').length - 1;
+    res.setHeader('content-type', 'application/json');
+    res.end('{}');
+  });
+});
+server.listen(0, '127.0.0.1', () => process.stdout.write(String(server.address().port) + '\\n'));
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();
+`;
+
+async function startCollector(): Promise<{
+  url: string;
+  spans: () => Promise<number>;
+  stop(): void;
+}> {
+  const child = spawn(process.execPath, ['-e', COLLECTOR], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('error', reject);
+    child.stdout.once('data', (d: Buffer) => resolve(Number(d.toString('utf8').trim())));
+  });
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    spans: async () => Number(await (await fetch(url)).text()),
+    stop: () => child.stdin.end(),
+  };
+}
+
+async function serve(target: Target, collectorUrl?: string): Promise<void> {
   let close: () => Promise<void>;
   let port: number;
   if (target === 'bare') {
@@ -73,7 +124,19 @@ async function serve(target: Target): Promise<void> {
     let registry: SessionRegistry;
     let store: DocumentStore;
     const dir = mkdtempSync(join(tmpdir(), 'acs-bench-'));
-    if (target === 'real') {
+    const otel = target === 'real-otel' || target === 'embedded-otel';
+    let telemetry: TelemetryHandle | undefined;
+    if (otel)
+      telemetry = await initTelemetry({
+        serviceName: 'cwmp-gateway-bench',
+        serviceVersion: '0',
+        enabled: true,
+        ...(collectorUrl === undefined ? {} : { otlpEndpoint: collectorUrl }),
+        // OTEL_TRACES_SAMPLER_RATIO of the apps; BENCH_SAMPLER_RATIO=0.1 measures 10 % sampling.
+        samplerRatio: Number(process.env['BENCH_SAMPLER_RATIO'] ?? 1),
+        metrics: { prometheus: { handler: true } },
+      });
+    if (target === 'real' || target === 'real-otel') {
       const infra = loadInfraConfig();
       const run = `bench-${Date.now().toString(36)}`;
       bus = new KafkaEventBus({
@@ -88,7 +151,12 @@ async function serve(target: Target): Promise<void> {
       const memoryBus = new InMemoryEventBus();
       // The all-in-one ACS always has its consumers (provisioning) on the bus; without one the
       // in-process log would only grow. A no-op group stands in for them, so the log is trimmed.
-      await memoryBus.subscribe({
+      // With telemetry on, consumed in CONSUMER spans too (all-in-one: the same process).
+      const consumerBus =
+        telemetry === undefined
+          ? memoryBus
+          : new TracedEventBus(memoryBus, telemetry.metrics, 'in_process');
+      await consumerBus.subscribe({
         groupId: 'bench-consumer',
         topics: ALL_CWMP_TOPICS,
         handler: async () => undefined,
@@ -97,17 +165,28 @@ async function serve(target: Target): Promise<void> {
       registry = new InMemorySessionRegistry();
       store = SqliteDocumentStore.open({ directory: dir });
     }
+    if (telemetry !== undefined) {
+      // As apps/cwmp-gateway and apps/acs wire it.
+      const real = target === 'real-otel';
+      bus = new TracedEventBus(bus, telemetry.metrics, real ? 'kafka' : 'in_process', undefined, {
+        producerSpans: process.env['BENCH_PRODUCER_SPANS'] === '1',
+      });
+      registry = real ? new TimedSessionRegistry(registry, telemetry.metrics, 'redis') : registry;
+      store = new TimedDocumentStore(store, telemetry.metrics, real ? 'mongodb' : 'sqlite');
+    }
     const gateway = new Gateway({
       config: loadGatewayConfig(GATEWAY_ENV),
       bus,
       registry,
       credentials: await StoreCredentialsRepository.open(store),
       topicPartitions: 6,
+      ...(telemetry === undefined ? {} : { metrics: telemetry.metrics }),
     });
     port = (await gateway.start()).port;
     close = async () => {
       await gateway.shutdown(0, 0);
       await Promise.allSettled([bus.close(), registry.close(), store.close()]);
+      await telemetry?.shutdown();
       rmSync(dir, { recursive: true, force: true });
     };
   }
@@ -124,8 +203,11 @@ async function serve(target: Target): Promise<void> {
   });
 }
 
-async function startTarget(target: Target): Promise<{ child: ChildProcess; port: number }> {
-  const child = fork(__filename, ['serve', target], {
+async function startTarget(
+  target: Target,
+  collectorUrl: string,
+): Promise<{ child: ChildProcess; port: number }> {
+  const child = fork(__filename, ['serve', target, collectorUrl], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const port = await new Promise<number>((resolve, reject) => {
@@ -161,12 +243,19 @@ async function main(): Promise<void> {
     real: '(a) gateway, Redis + Kafka',
     embedded: '(b) gateway, all-in-one (in-process + SQLite)',
     bare: '(c) bare node:http, canned bytes',
+    'real-otel': "(a') = (a), telemetry on (OTLP)",
+    'embedded-otel': "(b') = (b), telemetry on (OTLP)",
   };
-  const order: Target[] = ['bare', 'embedded', 'real'];
-  // All three run for the whole benchmark, so machine load from elsewhere hits them alike;
+  // BENCH_TELEMETRY=0 skips (a') and (b').
+  const order: Target[] =
+    process.env['BENCH_TELEMETRY'] === '0'
+      ? ['bare', 'embedded', 'real']
+      : ['bare', 'embedded', 'embedded-otel', 'real', 'real-otel'];
+  const collector = await startCollector();
+  // All targets run for the whole benchmark, so machine load from elsewhere hits them alike;
   // each round rotates the order.
   const targets = new Map<Target, { child: ChildProcess; port: number }>();
-  for (const t of order) targets.set(t, await startTarget(t));
+  for (const t of order) targets.set(t, await startTarget(t, collector.url));
   const runs = new Map<Target, (LoadResult & { cpuUsPerSession: number })[]>(
     order.map((t) => [t, []]),
   );
@@ -195,6 +284,8 @@ async function main(): Promise<void> {
       await exited;
     }
   }
+  const exportedSpans = await collector.spans();
+  collector.stop();
   const summary = new Map<
     Target,
     { rate: number; p50: number; p99: number; errors: number; cpu: number }
@@ -230,10 +321,22 @@ async function main(): Promise<void> {
   console.log(
     `CPU-cost ratio c/a = ${(cpuC / (summary.get('real')?.cpu ?? NaN)).toFixed(2)}   c/b = ${(cpuC / (summary.get('embedded')?.cpu ?? NaN)).toFixed(2)}`,
   );
+  if (!order.includes('real-otel')) return;
+  // Telemetry on vs off: the share of sessions/s tracing costs, and the CPU it adds per session.
+  const cost = (on: Target, off: Target): string => {
+    const a = summary.get(off);
+    const b = summary.get(on);
+    if (a === undefined || b === undefined) return '';
+    const ratio = b.rate / a.rate;
+    return `${on}/${off}: sessions/s ratio ${ratio.toFixed(3)} (cost ${((1 - ratio) * 100).toFixed(1)} %, target <= 10 %)  CPU/session ${a.cpu.toFixed(0)} -> ${b.cpu.toFixed(0)} µs (+${(b.cpu - a.cpu).toFixed(0)} µs, ${((b.cpu / a.cpu - 1) * 100).toFixed(1)} %)`;
+  };
+  console.log(`telemetry  ${cost('real-otel', 'real')}`);
+  console.log(`telemetry  ${cost('embedded-otel', 'embedded')}`);
+  console.log(`telemetry  spans received by the loopback OTLP collector: ${exportedSpans}`);
 }
 
 if (process.argv[2] === 'serve') {
-  serve(process.argv[3] as Target).catch((e: unknown) => {
+  serve(process.argv[3] as Target, process.argv[4]).catch((e: unknown) => {
     console.error(e);
     process.exit(1);
   });

@@ -78,7 +78,7 @@ export class AcsRuntime {
     const { metrics } = currentTelemetry();
     const traced = {
       bus: new ConnreqMetricsEventBus(
-        new TracedEventBus(bus, metrics, 'in_process'),
+        new TracedEventBus(bus, metrics, 'in_process', undefined, { producerSpans: false }),
         metrics,
         CONNREQ_RESULTS_TOPIC,
       ),

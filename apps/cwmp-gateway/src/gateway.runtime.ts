@@ -46,7 +46,9 @@ export class GatewayRuntime {
     });
     // Traced bus: PRODUCER spans + trace context in Kafka headers, publish latency. Timed
     // registry and store: Redis and MongoDB latency (docs/observability.md).
-    const bus = new TracedEventBus(kafka, metrics, 'kafka');
+    // No PRODUCER spans: the three publishes of a session run inside its request spans, which
+    // the consumers become children of (docs/benchmarks.md, "Telemetry cost").
+    const bus = new TracedEventBus(kafka, metrics, 'kafka', undefined, { producerSpans: false });
     const registry = new TimedSessionRegistry(
       new RedisSessionRegistry({ url: infra.REDIS_URL, keyPrefix: deployment.ACS_REDIS_PREFIX }),
       metrics,

@@ -153,16 +153,11 @@ describe('cwmp-gateway telemetry (Kafka + Redis + FerretDB)', () => {
     });
     expect(typeof sessionId).toBe('string');
 
-    // Gateway → bus: the Inform is published in a PRODUCER span under the session's root.
-    const publish = one(
-      spans,
-      (s) => s.name === 'publish acs.cwmp.informs' && parentOf(s) === id(inform),
-    );
-    expect(publish.kind).toBe(SpanKind.PRODUCER);
-    // Bus → provisioning: the CONSUMER span continues the trace from the Kafka headers.
+    // Gateway → Kafka → provisioning: the CONSUMER span continues the trace from the Kafka
+    // headers, as a child of the Inform's span (the gateway's bus writes no PRODUCER spans).
     const consume = one(
       spans,
-      (s) => s.name === 'process acs.cwmp.informs' && parentOf(s) === id(publish),
+      (s) => s.name === 'process acs.cwmp.informs' && parentOf(s) === id(inform),
     );
     expect(consume.kind).toBe(SpanKind.CONSUMER);
     expect(consume.attributes[ATTR.deviceId]).toBe(deviceId);
@@ -192,7 +187,7 @@ describe('cwmp-gateway telemetry (Kafka + Redis + FerretDB)', () => {
     );
     expect(result.kind).toBe(SpanKind.CONSUMER);
 
-    const chain = [inform, publish, consume, rpc, fault, result];
+    const chain = [inform, consume, rpc, fault, result];
     for (const s of chain) expect(s.spanContext().traceId).toBe(traceId);
     for (let i = 1; i < chain.length; i++)
       expect(startNs(chain[i]!)).toBeGreaterThanOrEqual(startNs(chain[i - 1]!));

@@ -104,6 +104,42 @@ describe('app wiring helpers', () => {
     });
   });
 
+  describe(`${TracedEventBus.name} without PRODUCER spans`, () => {
+    it("makes the consumer's span a child of the publishing caller's span", async () => {
+      exporter.reset();
+      const bus = new TracedEventBus(
+        new InMemoryEventBus(1),
+        telemetry.metrics,
+        'in_process',
+        undefined,
+        {
+          producerSpans: false,
+        },
+      );
+      let handled = false;
+      await bus.subscribe({
+        groupId: 'g',
+        topics: ['t2'],
+        handler: async () => void (handled = true),
+      });
+      let caller = '';
+      await withSpan('cwmp Inform', {}, async (span) => {
+        caller = span.spanContext().spanId;
+        await bus.publish('t2', [{ key: 'k', value: 'v' }]);
+      });
+      await expectEventually(() => expect(handled).toBe(true));
+      await telemetry.forceFlush();
+      const spans = exporter.getFinishedSpans();
+      expect(spans.map((s) => s.name)).not.toContain('publish t2');
+      const consumer = spans.find((s) => s.name === 'process t2');
+      expect(consumer?.parentSpanContext?.spanId).toBe(caller);
+      expect(await scrape(telemetry)).toMatch(
+        /messaging_client_operation_duration_count\{[^}]*messaging_destination_name="t2"/,
+      );
+      await bus.close();
+    });
+  });
+
   describe('connection-request and STUN metrics', () => {
     it('counts every attempt by method and mapped outcome, and ignores what is not a result', async () => {
       const result = {

@@ -20,6 +20,17 @@ function errorType(e: unknown): string {
   return typeof code === 'string' ? code : e instanceof Error ? e.name : 'unknown';
 }
 
+export interface TracedEventBusOptions {
+  /**
+   * false: `publish` starts no PRODUCER span and writes the active context into the headers
+   * (the consumer's parent is then the caller's span). The gateway's hot path publishes three
+   * events per session inside its request spans; their PRODUCER spans are most of its tracing
+   * cost and add nothing the request span and the publish histogram do not show
+   * (docs/benchmarks.md, "Telemetry cost"). Default true.
+   */
+  readonly producerSpans?: boolean;
+}
+
 // traceparent = version "-" trace-id (32 hex) "-" parent-id "-" flags (W3C Trace Context 3.2).
 const traceIdOf = (traceparent: string | undefined): string | undefined =>
   traceparent?.slice(3, 35);
@@ -59,6 +70,7 @@ export class TracedEventBus implements EventBus {
     private readonly metrics: AcsMetrics,
     private readonly system: MessagingSystem,
     private readonly clock: SecondsClock = monotonicSeconds,
+    private readonly options: TracedEventBusOptions = {},
   ) {}
 
   ensureTopics(topics: readonly { name: string; partitions: number }[]): Promise<void> {
@@ -69,6 +81,16 @@ export class TracedEventBus implements EventBus {
     const started = this.clock();
     let failure: string | undefined;
     try {
+      if (this.options.producerSpans === false) {
+        // No span of its own: the active span's context goes into the headers, so the consumer
+        // becomes that span's child (the gateway's request span). Latency stays in the metric.
+        const trace = traceHeaders();
+        await this.inner.publish(
+          topic,
+          messages.map((m) => ({ ...m, headers: mergeTraceHeaders(trace, m.headers) })),
+        );
+        return;
+      }
       await withSpan(
         `publish ${topic}`,
         {
