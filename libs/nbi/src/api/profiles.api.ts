@@ -133,6 +133,7 @@ export function profilesApi(deps: NbiDeps): ServiceMethods<typeof ProfilesServic
       const now = deps.clock.now();
       const devices: DeviceDryRun[] = [];
       let examined = 0;
+      let scanned = 0;
       let after: string | undefined;
       let truncated = false;
       // The next plan step of every device with the candidate in place of the stored profile of
@@ -142,6 +143,11 @@ export function profilesApi(deps: NbiDeps): ServiceMethods<typeof ProfilesServic
         const page = await deps.repos.devices.find(query, { sort: { _id: 1 }, limit: 500 });
         for (const doc of page.items) {
           after = doc._id;
+          // Bounded like ListDevices: a filter matching little cannot make the call scan the fleet.
+          if (++scanned > deps.limits.listScanLimit) {
+            truncated = true;
+            break scan;
+          }
           const state = loadState(doc.state, doc._id);
           if (!evaluateFilter(filter, state)) continue;
           if (examined >= max) {
