@@ -7,7 +7,8 @@ import {
   devicesTagAdd,
   devicesTagRemove,
 } from './commands/devices.commands';
-import { faultsClear, faultsList, faultsRetry, wake } from './commands/faults.commands';
+import { wake } from './commands/actions.commands';
+import { faultsClear, faultsList, faultsRetry } from './commands/faults.commands';
 import { paramsGet, paramsSet } from './commands/params.commands';
 import {
   profilesApply,

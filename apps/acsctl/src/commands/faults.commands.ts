@@ -1,15 +1,10 @@
-import {
-  ActionsServiceService,
-  Fault,
-  FaultsServiceService,
-  type ListFaultsRequest,
-} from '@acs/proto';
+import { Fault, FaultsServiceService, type ListFaultsRequest } from '@acs/proto';
 import { flag, intOption, stringOption } from '../cli.args';
 import { ExitCode } from '../cli.exit-codes';
 import { isoTime, type CommandHandler } from '../command.context';
 import type { Column } from '../output.formatter';
 
-// faults list | clear | retry, and wake.
+// faults list | clear | retry.
 
 const FAULT_COLUMNS: readonly Column<Fault>[] = [
   { header: 'ID', value: (f) => f.id },
@@ -68,13 +63,5 @@ export const faultsRetry: CommandHandler = async (ctx) => {
     ctx.print.text(
       `fault ${faultId}: retried at the device's next session${flag(ctx.options, 'wake') ? ' (woken now)' : ''}`,
     );
-  return ExitCode.Ok;
-};
-
-export const wake: CommandHandler = async (ctx) => {
-  const deviceId = ctx.args[0] ?? '';
-  const res = await ctx.api.unary(ActionsServiceService.wakeUp, { deviceId });
-  if (ctx.format === 'json') ctx.print.json({ deviceId, requestId: res.requestId });
-  else ctx.print.text(`connection request ${res.requestId} sent to ${deviceId}`);
   return ExitCode.Ok;
 };
