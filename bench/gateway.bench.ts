@@ -171,7 +171,9 @@ async function serve(target: Target, collectorUrl?: string): Promise<void> {
       bus = new TracedEventBus(bus, telemetry.metrics, real ? 'kafka' : 'in_process', undefined, {
         producerSpans: process.env['BENCH_PRODUCER_SPANS'] === '1',
       });
-      registry = real ? new TimedSessionRegistry(registry, telemetry.metrics, 'redis') : registry;
+      // BENCH_TIMED=0: without the Redis latency histogram (to see its share of the cost).
+      const timed = real && process.env['BENCH_TIMED'] !== '0';
+      registry = timed ? new TimedSessionRegistry(registry, telemetry.metrics, 'redis') : registry;
       store = new TimedDocumentStore(store, telemetry.metrics, real ? 'mongodb' : 'sqlite');
     }
     const gateway = new Gateway({
