@@ -9,10 +9,12 @@ import type { NbiDeps } from '../nbi.deps';
 import { NbiError } from '../nbi.error';
 import { deviceToProto, maskFields } from '../query/device.view';
 import { evaluateFilter, parseFilter } from '../query/filter.parser';
+import { filterPaths, filterState } from '../query/filter.state';
 import { decodePageToken, encodePageToken, pageSize } from '../query/page.token';
 import { requireId } from '../task.runner';
 
 const MAX_PATHS = 100;
+const MAX_BATCH = 5_000;
 
 function checkPaths(paths: readonly string[], field: string): readonly string[] {
   if (paths.length > MAX_PATHS) throw NbiError.invalid(field, `at most ${MAX_PATHS} paths`);
@@ -56,8 +58,12 @@ export function devicesApi(deps: NbiDeps): ServiceMethods<typeof DevicesServiceS
       const paths = checkPaths(req.parameterPaths, 'parameter_paths');
       const size = pageSize(req.pageSize, 100, 1000);
       const cursor = decodePageToken(req.pageToken, req.filter);
+      const needed = filterPaths(filter);
       const devices = [];
       let after = cursor?.after;
+      // The next batch is sized from the match rate seen so far (fewer store round trips when
+      // matches are rare, no over-reading when they are not), between 200 and MAX_BATCH.
+      let batchSize = filter === undefined ? size : Math.max(200, size * 2);
       let scanned = 0;
       let exhausted = false;
       // Keyset scan in _id order (stable across pages, no skip): documents are read in batches
@@ -65,15 +71,15 @@ export function devicesApi(deps: NbiDeps): ServiceMethods<typeof DevicesServiceS
       // page is returned short with a token to continue from the last document examined.
       scan: while (scanned < deps.limits.listScanLimit) {
         const query: Query<DeviceDocument> = after === undefined ? {} : { _id: { $gt: after } };
-        const batch = filter === undefined ? size - devices.length : Math.max(200, size * 2);
+        const batch = filter === undefined ? size - devices.length : batchSize;
         const page = await deps.repos.devices.find(query, { sort: { _id: 1 }, limit: batch });
         const last = page.next === undefined || page.items.length < batch;
         for (let i = 0; i < page.items.length; i++) {
           const doc = page.items[i] as (typeof page.items)[number];
           scanned++;
           after = doc._id;
-          const state = loadState(doc.state, doc._id);
-          if (evaluateFilter(filter, state)) devices.push(deviceToProto(doc, state, fields, paths));
+          if (filter !== undefined && !evaluateFilter(filter, filterState(doc, needed))) continue;
+          devices.push(deviceToProto(doc, loadState(doc.state, doc._id), fields, paths));
           if (devices.length >= size) {
             exhausted = last && i === page.items.length - 1;
             break scan;
@@ -83,6 +89,9 @@ export function devicesApi(deps: NbiDeps): ServiceMethods<typeof DevicesServiceS
           exhausted = true;
           break;
         }
+        const rate = devices.length / scanned;
+        const wanted = rate === 0 ? batchSize * 4 : ((size - devices.length) / rate) * 1.2;
+        batchSize = Math.round(Math.min(MAX_BATCH, Math.max(200, wanted)));
       }
       return {
         devices,

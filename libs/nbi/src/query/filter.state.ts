@@ -1,0 +1,43 @@
+import type { DeviceState } from '@acs/domain';
+import { escapePathKey, FACT_FIELDS } from '@acs/domain';
+import { loadState, type DeviceDocument } from '@acs/provisioning';
+import type { FilterExpr } from './filter.parser';
+
+/** The parameter paths a filter reads (facts and tags are top-level fields of the state). */
+export function filterPaths(expr: FilterExpr | undefined): string[] {
+  const out = new Set<string>();
+  const walk = (e: FilterExpr): void => {
+    switch (e.kind) {
+      case 'and':
+      case 'or':
+        e.items.forEach(walk);
+        return;
+      case 'not':
+        walk(e.item);
+        return;
+      case 'cond':
+        if (e.cond.field !== 'tag' && !(FACT_FIELDS as readonly string[]).includes(e.cond.field))
+          out.add(e.cond.field);
+    }
+  };
+  if (expr !== undefined) walk(expr);
+  return [...out];
+}
+
+const EMPTY = { faults: {}, absent: {}, actionRuns: {}, transfers: {} };
+
+/**
+ * Just enough of a stored device for a filter: the facts and tags, and only the nodes the filter
+ * reads, decoded — instead of the whole data model (a list scan reads many documents for each
+ * one it returns; the full state is decoded only for those).
+ */
+export function filterState(doc: DeviceDocument, paths: readonly string[]): DeviceState {
+  const raw = doc.state;
+  const nodes = (raw.nodes ?? {}) as Readonly<Record<string, unknown>>;
+  const picked: Record<string, unknown> = {};
+  for (const p of paths) {
+    const k = escapePathKey(p);
+    if (nodes[k] !== undefined) picked[k] = nodes[k];
+  }
+  return loadState({ ...raw, ...EMPTY, nodes: picked }, doc._id);
+}
