@@ -26,6 +26,8 @@ import {
 import { Gateway, StoreCredentialsRepository, loadGatewayConfig } from '@acs/gateway';
 import { ApiCaller, requiredRole } from '@acs/nbi';
 import {
+  AddObjectRequest,
+  GetParametersRequest,
   CreateApiKeyRequest,
   CreateProfileRequest,
   Delivery,
@@ -33,7 +35,9 @@ import {
   SetParametersRequest,
   TaskStatus,
   apiMethods,
+  type AddObjectResponse,
   type CreateApiKeyResponse,
+  type GetParametersResponse,
   type SetParametersResponse,
 } from '@acs/proto';
 import { startProvisioning, type ProvisioningHandle } from '@acs/provisioning';
@@ -219,6 +223,46 @@ describe('NBI (split apps on Kafka + Redis + FerretDB, simulated CPE)', () => {
     // On the device itself, through a session the API's wake-up started.
     expect(cpe.model.rawRead(NTP)).toBe('ntp.nbi.example');
     expect(crServer.accepted).toBeGreaterThanOrEqual(1);
+  }, 120_000);
+
+  it('reads fresh values live and adds an object with wake-up and wait, each in one call', async () => {
+    // The device changed a value on its own: only a live read sees it.
+    cpe.model.write('Device.Time.NTPServer2', 'changed-on-device');
+    const read = await api.call(
+      '/acs.v1.ParametersService/GetParameters',
+      GetParametersRequest.fromPartial({
+        deviceId: cpe.deviceId,
+        paths: ['Device.Time.NTPServer2'],
+        live: true,
+      }),
+      admin,
+      30_000,
+    );
+    expect(read.details).toBe('');
+    const values = (read.messages[0] as GetParametersResponse).values;
+    expect(values.map((v) => [v.path, v.value])).toEqual([
+      ['Device.Time.NTPServer2', 'changed-on-device'],
+    ]);
+
+    const before = cpe.model.instancesOf('Device.NAT.PortMapping.');
+    const added = await api.call(
+      '/acs.v1.ParametersService/AddObject',
+      AddObjectRequest.fromPartial({
+        deviceId: cpe.deviceId,
+        path: 'Device.NAT.PortMapping.',
+        parameters: [
+          { path: 'ExternalPort', value: '2022', type: 'unsignedInt' },
+          { path: 'InternalPort', value: '22', type: 'unsignedInt' },
+        ],
+        delivery: Delivery.DELIVERY_WAKE_UP_AND_WAIT,
+      }),
+      admin,
+      30_000,
+    );
+    expect(added.details).toBe('');
+    const instance = (added.messages[0] as AddObjectResponse).instance;
+    expect(cpe.model.instancesOf('Device.NAT.PortMapping.')).toEqual([...before, instance]);
+    expect(cpe.model.rawRead(`Device.NAT.PortMapping.${instance}.ExternalPort`)).toBe('2022');
   }, 120_000);
 
   it('lists its services by reflection and answers Devices/List to grpcurl with an API key', async () => {
