@@ -11,6 +11,7 @@ import {
 import {
   CancelTaskRequest,
   CreateTaskRequest,
+  DeleteDeviceRequest,
   Delivery,
   RetryTaskRequest,
   RevokeApiKeyRequest,
@@ -207,6 +208,28 @@ describe('API calls that reach devices (tasks, waits, streams, failures)', () =>
     expect(got[0]?.parameters).toEqual([{ path: SSID, value: 'seen', type: 'string' }]);
     // The server dropped the watcher when the client went away.
     await expectEventually(() => expect(listeners(h)).toBe(0));
+  });
+
+  it('forgets a deleted device with its tasks, audited with the caller', async () => {
+    const gone = sampleDevice(9, [], 'x');
+    await putDevice(h.repos, gone);
+    await h.nbi.deps.tasks.create({ deviceId: gone.id, operation: { kind: 'reboot' } }, 'test');
+    const out = await h.api.call(
+      '/acs.v1.DevicesService/DeleteDevice',
+      DeleteDeviceRequest.fromPartial({ deviceId: gone.id }),
+      h.keys.admin,
+    );
+    expect(out.code).toBe(status.OK);
+    expect(await h.repos.devices.findById(gone.id)).toBeUndefined();
+    expect((await h.repos.tasks.find({ deviceId: gone.id })).items).toEqual([]);
+    const audit = await h.nbi.deps.audit.repo.find({ deviceId: gone.id, action: 'device.deleted' });
+    expect(audit.items.map((a) => a.actor.slice(0, 7))).toEqual(['apikey:']);
+    const again = await h.api.call(
+      '/acs.v1.DevicesService/DeleteDevice',
+      DeleteDeviceRequest.fromPartial({ deviceId: gone.id }),
+      h.keys.admin,
+    );
+    expect(again.code).toBe(status.NOT_FOUND);
   });
 
   it('refuses a revoked key at once', async () => {

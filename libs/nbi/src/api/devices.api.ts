@@ -122,11 +122,17 @@ export function devicesApi(deps: NbiDeps): ServiceMethods<typeof DevicesServiceS
         if (StoreError.is(e, StoreErrorCode.NotFound)) throw NbiError.notFound(`device ${id}`);
         throw e;
       }
-      // Its fault mirrors go with it (bounded: one device has few faults).
+      // Its fault mirrors and tasks go with it, so a device that comes back starts clean
+      // (bounded: one device has few of either).
       for (let round = 0; round < 100; round++) {
         const faults = await deps.repos.faults.find({ deviceId: id }, { limit: 500 });
         for (const f of faults.items) await deps.repos.faults.delete(f._id).catch(ignoreNotFound);
         if (faults.next === undefined) break;
+      }
+      for (let round = 0; round < 100; round++) {
+        const tasks = await deps.repos.tasks.find({ deviceId: id }, { limit: 500 });
+        for (const t of tasks.items) await deps.repos.tasks.delete(t._id).catch(ignoreNotFound);
+        if (tasks.next === undefined) break;
       }
       await deps.audit.record(ctx.principal.id, 'device.deleted', id, {});
       return {};
