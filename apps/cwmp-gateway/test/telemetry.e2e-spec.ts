@@ -136,8 +136,13 @@ describe('cwmp-gateway telemetry (Kafka + Redis + FerretDB)', () => {
     c.close();
     expect(last.status).toBe(204);
     expect(rpcs.length).toBeGreaterThan(0);
-    await telemetry.forceFlush();
     const deviceId = '00D09E-TEL-TRACE1';
+    // Provisioning handles the fault's result after the CPE got its 204: wait for that span.
+    await expectEventually(async () => {
+      await telemetry.forceFlush();
+      const names = exporter.getFinishedSpans().filter((s) => dev(s) === deviceId);
+      expect(names.map((s) => s.name)).toContain('process acs.cwmp.rpc-results');
+    }, 20_000);
     const spans = exporter.getFinishedSpans();
 
     const inform = one(spans, (s) => s.name === 'cwmp Inform' && dev(s) === deviceId);

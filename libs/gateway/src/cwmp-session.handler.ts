@@ -15,12 +15,8 @@ import type { SessionRegistry } from '@acs/sessions';
 import { EventsError, decodeInboxEntry, deriveDeviceId, type SessionEndReason } from '@acs/events';
 import {
   ATTR,
-  RPC_SYSTEM,
-  SpanKind,
-  extractFromTraceContext,
   recordError,
   setSpanAttributes,
-  startSpan,
   traceContextField,
   withSpan,
   type AcsMetrics,
@@ -40,7 +36,15 @@ import {
 import { nextStep, type ParsedRequest, type Step } from './session.state-machine';
 import { SessionTracker } from './session.tracker';
 import { SessionEventPublisher } from './session-event.publisher';
-import { SessionTelemetry, requestSpanName, type SessionRefusal } from './session.telemetry';
+import {
+  SessionTelemetry,
+  informSpanOptions,
+  requestSpanName,
+  requestSpanOptions,
+  startRpcSpan,
+  withStatus,
+  type SessionRefusal,
+} from './session.telemetry';
 
 /** A CPE's POST after transport checks (method, encoding, size) with the body decompressed. */
 export interface CwmpHttpRequest {
@@ -118,44 +122,16 @@ export class CwmpSessionHandler {
         ? null
         : decodeRecord(await this.d.registry.getRecord(req.sessionId));
     const step = nextStep(record, parsed);
-    if (step.action === 'start') {
-      // The session's root span. root: CPEs are untrusted, a traceparent they send is ignored
-      // (it would let a device choose its trace id and force sampling; docs/observability.md).
-      return withSpan(
-        'cwmp Inform',
-        {
-          kind: SpanKind.SERVER,
-          root: true,
-          attributes: {
-            [ATTR.rpcSystem]: RPC_SYSTEM.cwmp,
-            [ATTR.rpcMethod]: 'Inform',
-            [ATTR.eventCodes]: step.inform.event.map((e) => e.eventCode),
-          },
-        },
-        async (span) => withStatus(span, await this.start(req, step, record, span)),
+    if (step.action === 'start')
+      return withSpan('cwmp Inform', informSpanOptions(step.inform), async (span) =>
+        withStatus(span, await this.start(req, step, record, span)),
       );
-    }
     if (step.action === 'reject' || record === null) {
       return text(400, step.action === 'reject' ? step.reason : 'bad request');
     }
-    // Every later request of the session is a child of the session's root span (record.trace),
-    // whichever pod serves it.
     const body = parsed.kind === 'message' ? parsed.envelope.body : undefined;
-    return withSpan(
-      requestSpanName(body),
-      {
-        kind: SpanKind.SERVER,
-        ...(record.trace === undefined
-          ? {}
-          : { parent: extractFromTraceContext({ traceparent: record.trace }) }),
-        attributes: {
-          [ATTR.deviceId]: record.deviceId,
-          [ATTR.sessionId]: record.sessionId,
-          [ATTR.rpcSystem]: RPC_SYSTEM.cwmp,
-          ...(body === undefined ? {} : { [ATTR.rpcMethod]: body.type }),
-        },
-      },
-      async (span) => withStatus(span, await this.continueSession(record, step, span)),
+    return withSpan(requestSpanName(body), requestSpanOptions(record, body), async (span) =>
+      withStatus(span, await this.continueSession(record, step, span)),
     );
   }
 
@@ -386,19 +362,7 @@ export class CwmpSessionHandler {
         );
         continue;
       }
-      // The RPC sent to the CPE: a child of whoever pushed the entry (provisioning's span, via
-      // the entry's trace field), so the session's trace runs gateway → bus → provisioning → here.
-      const rpcSpan = startSpan(`cwmp ${entry.request.type}`, {
-        kind: SpanKind.CLIENT,
-        ...(entry.trace === undefined ? {} : { parent: extractFromTraceContext(entry.trace) }),
-        attributes: {
-          [ATTR.deviceId]: record.deviceId,
-          [ATTR.sessionId]: record.sessionId,
-          [ATTR.rpcSystem]: RPC_SYSTEM.cwmp,
-          [ATTR.rpcMethod]: entry.request.type,
-          [ATTR.rpcId]: entry.rpcId,
-        },
-      });
+      const rpcSpan = startRpcSpan(record, entry);
       let body: string;
       try {
         body = serializeEnvelope({
@@ -520,14 +484,6 @@ function text(
     headers: { 'content-type': 'text/plain; charset=utf-8', ...headers },
     body: `${message}\n`,
   };
-}
-
-/** Puts the HTTP status on the request span; 5xx marks it ERROR (HTTP semconv: not 4xx on SERVER spans). */
-function withStatus(span: Span, reply: CwmpHttpReply): CwmpHttpReply {
-  span.setAttribute(ATTR.httpStatusCode, reply.status);
-  if (reply.status >= 500)
-    recordError(span, new Error(`HTTP ${reply.status}`), String(reply.status));
-  return reply;
 }
 
 function isBlank(body: Buffer): boolean {

@@ -1,14 +1,20 @@
-import type { CwmpMessage } from '@acs/cwmp';
-import type { RpcOutcome, SessionEndReason } from '@acs/events';
+import type { CwmpMessage, Inform } from '@acs/cwmp';
+import type { InboxEntry, RpcOutcome, SessionEndReason } from '@acs/events';
 import {
   ATTR,
+  RPC_SYSTEM,
+  SpanKind,
   cwmpEventCodeLabel,
   cwmpFaultCodeLabel,
+  extractFromTraceContext,
   noopMetrics,
   recordCwmpFault,
+  recordError,
+  startSpan,
   type AcsMetrics,
   type SessionFailureReason,
   type Span,
+  type StartSpanOptions,
 } from '@acs/telemetry';
 import type { Clock } from './runtime.ports';
 import type { SessionRecord } from './session.record';
@@ -93,6 +99,74 @@ export class SessionTelemetry {
       this.metrics.sessionDuration.record(seconds, { outcome: 'failed' });
     }
   }
+}
+
+/**
+ * The session's root span (`cwmp Inform`). root: CPEs are untrusted, a traceparent they send is
+ * ignored (it would let a device choose its trace id and force sampling; docs/observability.md).
+ */
+export function informSpanOptions(inform: Inform): StartSpanOptions {
+  return {
+    kind: SpanKind.SERVER,
+    root: true,
+    attributes: {
+      [ATTR.rpcSystem]: RPC_SYSTEM.cwmp,
+      [ATTR.rpcMethod]: 'Inform',
+      [ATTR.eventCodes]: inform.event.map((e) => e.eventCode),
+    },
+  };
+}
+
+/**
+ * A later request of the session: a child of the session's root span (`record.trace`), whichever
+ * pod serves it.
+ */
+export function requestSpanOptions(
+  record: SessionRecord,
+  body: CwmpMessage | undefined,
+): StartSpanOptions {
+  return {
+    kind: SpanKind.SERVER,
+    ...(record.trace === undefined
+      ? {}
+      : { parent: extractFromTraceContext({ traceparent: record.trace }) }),
+    attributes: {
+      [ATTR.deviceId]: record.deviceId,
+      [ATTR.sessionId]: record.sessionId,
+      [ATTR.rpcSystem]: RPC_SYSTEM.cwmp,
+      ...(body === undefined ? {} : { [ATTR.rpcMethod]: body.type }),
+    },
+  };
+}
+
+/**
+ * The RPC sent to the CPE (the caller ends it): a child of whoever pushed the inbox entry
+ * (provisioning's span, via the entry's trace field), so the session's trace runs gateway → bus →
+ * provisioning → here.
+ */
+export function startRpcSpan(
+  record: SessionRecord,
+  entry: Extract<InboxEntry, { kind: 'rpc' }>,
+): Span {
+  return startSpan(`cwmp ${entry.request.type}`, {
+    kind: SpanKind.CLIENT,
+    ...(entry.trace === undefined ? {} : { parent: extractFromTraceContext(entry.trace) }),
+    attributes: {
+      [ATTR.deviceId]: record.deviceId,
+      [ATTR.sessionId]: record.sessionId,
+      [ATTR.rpcSystem]: RPC_SYSTEM.cwmp,
+      [ATTR.rpcMethod]: entry.request.type,
+      [ATTR.rpcId]: entry.rpcId,
+    },
+  });
+}
+
+/** Puts the HTTP status on a request span; 5xx marks it ERROR (HTTP semconv: not 4xx on SERVER spans). */
+export function withStatus<R extends { readonly status: number }>(span: Span, reply: R): R {
+  span.setAttribute(ATTR.httpStatusCode, reply.status);
+  if (reply.status >= 500)
+    recordError(span, new Error(`HTTP ${reply.status}`), String(reply.status));
+  return reply;
 }
 
 /** The span name of a CPE request inside a session: `cwmp <method>`, `cwmp Empty` for an empty POST. */
