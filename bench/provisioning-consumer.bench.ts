@@ -36,6 +36,9 @@ import { median } from './lib/measure';
 const DEVICES = Number(process.env['BENCH_DEVICES'] ?? 10_000);
 const INFORMS = Number(process.env['BENCH_INFORMS'] ?? 300);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+// The store's write path (docs/store.md): `auto` = checkThenWrite on FerretDB 1.x, atomic on MongoDB.
+const WRITES = (process.env['BENCH_CONDITIONAL_WRITES'] ?? 'auto') as
+  'auto' | 'atomic' | 'checkThenWrite';
 const PARTITIONS = 6;
 const NOW = Date.now();
 const PROFILE = parseProfile({
@@ -110,7 +113,12 @@ async function main(): Promise<void> {
   const infra = loadInfraConfig();
   const id = `bench-prov-${Date.now().toString(36)}`;
   const database = id.replace(/-/g, '_');
-  const store = await MongoDocumentStore.connect({ uri: infra.MONGODB_URI, database });
+  const store = await MongoDocumentStore.connect({
+    uri: infra.MONGODB_URI,
+    database,
+    conditionalWrites: WRITES,
+  });
+  console.log(`store write path: ${store.conditionalWrites}`);
   const clock = new ManualClock(NOW);
   const fleet = new CpeFleet({
     clock,

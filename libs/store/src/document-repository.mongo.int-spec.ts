@@ -16,37 +16,61 @@ async function closedPort(): Promise<number> {
   return address.port;
 }
 
-describeDocumentStoreContract(
-  'mongodb',
-  async () => {
-    await Promise.resolve();
-    const { MONGODB_URI: uri } = loadInfraConfig();
-    const database = uniqueName('store').replaceAll('-', '_');
-    return {
-      // Each open is a new MongoClient: "reopen" proves the data is on the server.
-      open: () => MongoDocumentStore.connect({ uri, database, serverSelectionTimeoutMS: 5_000 }),
-      openUnreachable: async () =>
-        MongoDocumentStore.connect({
-          uri: `mongodb://127.0.0.1:${await closedPort()}/`,
-          database,
-          serverSelectionTimeoutMS: 300,
-        }),
-      dispose: async () => {
-        const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5_000 });
-        try {
-          await client.db(database).dropDatabase();
-        } finally {
-          await client.close();
-        }
-      },
-    };
-  },
-  {
-    // The integration server is FerretDB 1.24: its conditional updates are not
-    // atomic (two writers can both match {_id, _version: v}). Real MongoDB is.
-    atomicConditionalWrites: false,
-  },
-);
+// Both write paths on the integration server (FerretDB 1.24): `auto` resolves to checkThenWrite
+// there (the fast path), `atomic` is the path real MongoDB takes. Neither is atomic under
+// concurrency on FerretDB, so the concurrency tests run on SQLite only (docs/store.md).
+for (const conditionalWrites of ['auto', 'atomic'] as const)
+  describeDocumentStoreContract(
+    `mongodb (conditionalWrites: ${conditionalWrites})`,
+    async () => {
+      await Promise.resolve();
+      const { MONGODB_URI: uri } = loadInfraConfig();
+      const database = uniqueName('store').replaceAll('-', '_');
+      return {
+        // Each open is a new MongoClient: "reopen" proves the data is on the server.
+        open: () =>
+          MongoDocumentStore.connect({
+            uri,
+            database,
+            serverSelectionTimeoutMS: 5_000,
+            conditionalWrites,
+          }),
+        openUnreachable: async () =>
+          MongoDocumentStore.connect({
+            uri: `mongodb://127.0.0.1:${await closedPort()}/`,
+            database,
+            serverSelectionTimeoutMS: 300,
+            conditionalWrites,
+          }),
+        dispose: async () => {
+          const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5_000 });
+          try {
+            await client.db(database).dropDatabase();
+          } finally {
+            await client.close();
+          }
+        },
+      };
+    },
+    {
+      // The integration server is FerretDB 1.24: its conditional updates are not
+      // atomic (two writers can both match {_id, _version: v}). Real MongoDB is.
+      atomicConditionalWrites: false,
+    },
+  );
+
+it('resolves conditionalWrites auto to checkThenWrite on FerretDB 1.x', async () => {
+  const { MONGODB_URI: uri } = loadInfraConfig();
+  const store = await MongoDocumentStore.connect({
+    uri,
+    database: uniqueName('store_mode').replaceAll('-', '_'),
+  });
+  try {
+    expect(store.conditionalWrites).toBe('checkThenWrite');
+  } finally {
+    await store.close();
+  }
+});
 
 /** A TCP relay to the real server that a test can cut, as a crash or network loss would. */
 class Relay {

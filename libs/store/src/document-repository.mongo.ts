@@ -25,7 +25,20 @@ export interface MongoStoreOptions {
   readonly database: string;
   /** How long an operation waits for a reachable server before Unavailable (driver default 30 s). */
   readonly serverSelectionTimeoutMS?: number;
+  /**
+   * How `update`/`delete`/`upsert` check `_version` (docs/store.md, "FerretDB 1.24 gaps"):
+   * - `atomic`: the filter `{_id, _version}` in the write itself (findOneAndUpdate/Replace,
+   *   deleteOne) — single-document atomic compare-and-set on MongoDB.
+   * - `checkThenWrite`: read `_version` by `_id`, then write by `_id` only. Not atomic; only for
+   *   servers whose conditional writes are not atomic anyway (FerretDB 1.24 evaluates the filter
+   *   and writes in two steps) and which scan the collection for any filter but `_id` alone.
+   * - `auto` (default): `checkThenWrite` when the server reports `ferretdbVersion` 1.x in
+   *   buildInfo, `atomic` otherwise — so MongoDB keeps its atomic path.
+   */
+  readonly conditionalWrites?: ConditionalWrites | 'auto';
 }
+
+export type ConditionalWrites = 'atomic' | 'checkThenWrite';
 
 interface StoredDocument extends Document {
   _id: string;
@@ -52,6 +65,24 @@ class MongoDocumentRepository<T extends Identified> implements DocumentRepositor
         this.indexes.map((i) => i.name),
       );
     }
+  }
+
+  private get checkThenWrite(): boolean {
+    return this.store.conditionalWrites === 'checkThenWrite';
+  }
+
+  /**
+   * checkThenWrite: the version check as a read by `_id` (FerretDB answers it from its primary
+   * key; a filter with `_version` too is not pushed down and scans the collection).
+   */
+  private async checkVersion(
+    collection: Collection<StoredDocument>,
+    id: string,
+    expectedVersion: number,
+  ): Promise<void> {
+    const current = await collection.findOne({ _id: id }, { projection: { _version: 1 } });
+    if (current?._version !== expectedVersion)
+      throw missingOrConflictError(this.name, id, expectedVersion, current?._version);
   }
 
   private async missingOrConflict(
@@ -124,10 +155,11 @@ class MongoDocumentRepository<T extends Identified> implements DocumentRepositor
 
   async update(id: string, expectedVersion: number, update: Update<T>): Promise<Versioned<T>> {
     assertVersion(expectedVersion);
-    const filter = { _id: id, _version: expectedVersion };
+    const filter = this.checkThenWrite ? { _id: id } : { _id: id, _version: expectedVersion };
     if ('$replace' in update) {
       const { _id: _ignored, ...body } = toStorable(update.$replace, 'replacement');
       return this.run(async (collection) => {
+        if (this.checkThenWrite) await this.checkVersion(collection, id, expectedVersion);
         const after = await collection.findOneAndReplace(
           filter,
           { ...body, _version: expectedVersion + 1 },
@@ -143,6 +175,7 @@ class MongoDocumentRepository<T extends Identified> implements DocumentRepositor
     if (patch.unset.length > 0)
       operators.$unset = Object.fromEntries(patch.unset.map((p) => [p, '']));
     return this.run(async (collection) => {
+      if (this.checkThenWrite) await this.checkVersion(collection, id, expectedVersion);
       const after = await collection.findOneAndUpdate(filter, operators, {
         returnDocument: 'after',
       });
@@ -171,7 +204,7 @@ class MongoDocumentRepository<T extends Identified> implements DocumentRepositor
         }
         const version = current._version + 1;
         const after = await collection.findOneAndReplace(
-          { _id, _version: current._version },
+          this.checkThenWrite ? { _id } : { _id, _version: current._version },
           { ...body, _version: version },
           { returnDocument: 'after' },
         );
@@ -188,8 +221,12 @@ class MongoDocumentRepository<T extends Identified> implements DocumentRepositor
   async delete(id: string, expectedVersion?: number): Promise<void> {
     if (expectedVersion !== undefined) assertVersion(expectedVersion);
     await this.run(async (collection) => {
+      if (this.checkThenWrite && expectedVersion !== undefined)
+        await this.checkVersion(collection, id, expectedVersion);
       const filter =
-        expectedVersion === undefined ? { _id: id } : { _id: id, _version: expectedVersion };
+        expectedVersion === undefined || this.checkThenWrite
+          ? { _id: id }
+          : { _id: id, _version: expectedVersion };
       const result = await collection.deleteOne(filter);
       if (result.deletedCount === 0)
         throw await this.missingOrConflict(collection, id, expectedVersion ?? 0);
@@ -209,6 +246,8 @@ export class MongoDocumentStore implements DocumentStore {
   private constructor(
     private readonly client: MongoClient,
     private readonly db: Db,
+    /** The write path in use (after `auto` was resolved at connect). */
+    readonly conditionalWrites: ConditionalWrites,
   ) {}
 
   /** Connects (Unavailable if no server answers within serverSelectionTimeoutMS). */
@@ -230,7 +269,18 @@ export class MongoDocumentStore implements DocumentStore {
       await client.close().catch(() => undefined);
       return mapMongoError(error, '');
     }
-    return new MongoDocumentStore(client, client.db(options.database));
+    let mode = options.conditionalWrites ?? 'auto';
+    if (mode === 'auto') {
+      try {
+        const info = await client.db('admin').command({ buildInfo: 1 });
+        const ferret = (info as { ferretdbVersion?: unknown }).ferretdbVersion;
+        mode = typeof ferret === 'string' && /^v?1\./.test(ferret) ? 'checkThenWrite' : 'atomic';
+      } catch (error) {
+        await client.close().catch(() => undefined);
+        return mapMongoError(error, '');
+      }
+    }
+    return new MongoDocumentStore(client, client.db(options.database), mode);
   }
 
   /** The database handle; Unavailable once closed. */
