@@ -1,4 +1,11 @@
-import { Client, credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import {
+  Client,
+  credentials,
+  Metadata,
+  status,
+  type ChannelCredentials,
+  type ServiceError,
+} from '@grpc/grpc-js';
 import { API_SERVICES, apiMethods, type ApiMethod } from '@acs/proto';
 
 // A generic client of the API for tests and tools: any method by its path, from the generated
@@ -29,8 +36,8 @@ function definitionOf(m: ApiMethod): MethodDefinition {
 export class ApiCaller {
   readonly client: Client;
 
-  constructor(address: string) {
-    this.client = new Client(address, credentials.createInsecure());
+  constructor(address: string, channel: ChannelCredentials = credentials.createInsecure()) {
+    this.client = new Client(address, channel);
   }
 
   close(): void {

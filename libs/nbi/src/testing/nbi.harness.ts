@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { status } from '@grpc/grpc-js';
+import { status, type ChannelCredentials } from '@grpc/grpc-js';
 import { InMemoryEventBus } from '@acs/bus';
 import { emptyDeviceState, type DeviceState } from '@acs/domain';
 import {
@@ -69,7 +69,10 @@ export async function putDevice(repos: ProvisioningRepositories, s: DeviceState)
   });
 }
 
-export async function startHarness(env: Record<string, string> = {}): Promise<NbiHarness> {
+export async function startHarness(
+  env: Record<string, string> = {},
+  channel?: ChannelCredentials,
+): Promise<NbiHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'acs-nbi-'));
   const store = SqliteDocumentStore.open({ directory: ':memory:' });
   const bus = new InMemoryEventBus(1);
@@ -88,7 +91,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Nb
     defaultAdminKeyFile: join(dir, 'admin.key'),
     logger: silentNbiLogger,
   });
-  const api = new ApiCaller(`127.0.0.1:${nbi.port}`);
+  const api = new ApiCaller(`127.0.0.1:${nbi.port}`, channel);
   const bootstrapKey = readFileSync(join(dir, 'admin.key'), 'utf8').trim();
   const keys: Record<NbiRole, string> = { viewer: '', operator: '', admin: '' };
   for (const [role, r] of [
