@@ -164,8 +164,18 @@ export class CwmpSessionHandler {
     previous: SessionRecord | null,
     span: Span,
   ): Promise<CwmpHttpReply> {
+    let reply: Awaited<ReturnType<CwmpSessionHandler['open']>>;
+    try {
+      reply = await this.open(req, step, previous, span);
+    } catch (e) {
+      this.telemetry.informArrived();
+      this.telemetry.refused(e instanceof BusError ? 'bus_unavailable' : 'internal');
+      throw e;
+    }
+    // A challenge to a CPE that sent no credentials is not a session yet: it sends the Inform
+    // again with them (TR-069 3.4.4), and that one is counted.
+    if (reply.challenged === true) return reply.reply;
     this.telemetry.informArrived();
-    const reply = await this.open(req, step, previous, span);
     if (reply.refused !== undefined) {
       this.telemetry.refused(reply.refused);
       span.setAttribute(ATTR.errorType, reply.refused);
@@ -178,7 +188,7 @@ export class CwmpSessionHandler {
     step: Extract<Step, { action: 'start' }>,
     previous: SessionRecord | null,
     span: Span,
-  ): Promise<{ reply: CwmpHttpReply; refused?: SessionRefusal }> {
+  ): Promise<{ reply: CwmpHttpReply; refused?: SessionRefusal; challenged?: true }> {
     const refuse = (reply: CwmpHttpReply, refused: SessionRefusal) => ({ reply, refused });
     const cfg = this.d.config;
     if (this.draining) return refuse(this.busy('draining'), 'internal');
@@ -210,10 +220,10 @@ export class CwmpSessionHandler {
           'CPE authentication failed',
         );
       }
-      return refuse(
-        text(401, 'authentication required', { 'www-authenticate': auth.challenges }),
-        'auth',
-      );
+      const challenge = text(401, 'authentication required', {
+        'www-authenticate': auth.challenges,
+      });
+      return auth.failed ? refuse(challenge, 'auth') : { reply: challenge, challenged: true };
     }
     const env = step.envelope;
     const negotiated = negotiateVersion({
@@ -271,7 +281,6 @@ export class CwmpSessionHandler {
       ]);
     } catch (e) {
       await this.d.registry.releaseLock(deviceId, sessionId).catch(() => false);
-      this.telemetry.refused(e instanceof BusError ? 'bus_unavailable' : 'internal');
       throw e;
     }
     this.tracker.touch(sessionId);

@@ -2,6 +2,7 @@ import { startSpan, type AcsMetrics } from '@acs/telemetry';
 import type { Clock } from './runtime.ports';
 import type { SessionRecord } from './session.record';
 import { SessionTelemetry, requestSpanName } from './session.telemetry';
+import { startTestGateway, type TestGateway } from './testing/gateway.harness';
 
 type Call = [instrument: string, value: number, labels: Record<string, unknown> | undefined];
 
@@ -119,5 +120,35 @@ describe(SessionTelemetry.name, () => {
   it('names request spans after the CPE message', () => {
     expect(requestSpanName(undefined)).toBe('cwmp Empty');
     expect(requestSpanName({ type: 'GetRPCMethods' })).toBe('cwmp GetRPCMethods');
+  });
+});
+
+describe('session metrics through the handler', () => {
+  let gw: TestGateway;
+  afterEach(async () => gw.close());
+  const named = (calls: Call[], name: string) => calls.filter((c) => c[0] === name);
+
+  it('does not count the Digest challenge of a CPE that sent no credentials as a session', async () => {
+    const calls: Call[] = [];
+    gw = await startTestGateway({ GATEWAY_AUTH: 'required' }, undefined, recordingMetrics(calls));
+    await gw.credentials.register({ _id: '00D09E-HG-D1', username: 'd1', password: 'pw' });
+    const cpe = gw.cpe('D1', { auth: { scheme: 'digest', username: 'd1', password: 'pw' } });
+    expect((await cpe.send(cpe.informMessage(['2 PERIODIC']))).status).toBe(200);
+    expect((await cpe.send(null)).status).toBe(204);
+    expect(named(calls, 'sessionsStarted')).toHaveLength(1);
+    expect(named(calls, 'sessionsFailed')).toEqual([]);
+    expect(named(calls, 'sessionsCompleted')).toHaveLength(1);
+    expect(named(calls, 'sessionsActive').map((c) => c[1])).toEqual([1, -1]);
+  });
+
+  it('counts wrong credentials as a session failed for auth', async () => {
+    const calls: Call[] = [];
+    gw = await startTestGateway({ GATEWAY_AUTH: 'required' }, undefined, recordingMetrics(calls));
+    await gw.credentials.register({ _id: '00D09E-HG-D2', username: 'd2', password: 'pw' });
+    const cpe = gw.cpe('D2', { auth: { scheme: 'digest', username: 'd2', password: 'wrong' } });
+    expect((await cpe.send(cpe.informMessage(['2 PERIODIC']))).status).toBe(401);
+    expect(named(calls, 'sessionsStarted')).toHaveLength(1);
+    expect(named(calls, 'sessionsFailed')).toEqual([['sessionsFailed', 1, { reason: 'auth' }]]);
+    expect(named(calls, 'sessionsActive')).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import type { AcsMetrics } from '@acs/telemetry';
 import { readFileSync } from 'node:fs';
 import { InMemoryEventBus } from '@acs/bus';
 import { InMemorySessionRegistry } from '@acs/sessions';
@@ -76,6 +77,7 @@ export interface TestGateway {
 export async function startTestGateway(
   env: Record<string, string> = {},
   clock?: ManualClock,
+  metrics?: AcsMetrics,
 ): Promise<TestGateway> {
   const config = loadGatewayConfig({ GATEWAY_AUTH: 'none', GATEWAY_PROVISIONING: 'none', ...env });
   const bus = new RecordingBus(new InMemoryEventBus());
@@ -93,6 +95,7 @@ export async function startTestGateway(
     credentials,
     ...(clock === undefined ? {} : { clock }),
     ...(tls === undefined ? {} : { tls }),
+    ...(metrics === undefined ? {} : { metrics }),
   });
   const address = await gateway.start(0, '127.0.0.1');
   const url = `${tls === undefined ? 'http' : 'https'}://127.0.0.1:${address.port}/`;
