@@ -78,6 +78,21 @@ export {
   type ContactRecorderConsumerDeps,
 } from './directory/contact-recorder.consumer';
 
+// UDP relay (split deployment: wake-ups sent from the STUN node that learned the binding)
+export {
+  CONNREQ_UDP_RELAY_TOPIC,
+  UDP_RELAY_SCHEMA_V1,
+  udpRelaySchema,
+  type UdpRelayMessage,
+} from './relay/udp-relay.schema';
+export { BusDatagramSender } from './relay/udp-relay.sender';
+export {
+  startUdpRelay,
+  type UdpRelay,
+  type UdpRelayCounters,
+  type UdpRelayDeps,
+} from './relay/udp-relay.consumer';
+
 // HTTP
 export {
   AddressPolicy,

@@ -79,6 +79,7 @@ function toBinding(raw: string): StunBinding | undefined {
       updatedAt: typeof v.updatedAt === 'number' ? v.updatedAt : 0,
       natDetected: v.natDetected === true,
       changed: v.changed === true,
+      ...(typeof v.via === 'string' ? { via: v.via } : {}),
     };
   } catch {
     // A value some other writer left under our prefix: treat as no binding.

@@ -275,7 +275,11 @@ export class WakeupFanout {
           binding ?? (udp.address === undefined ? undefined : parseHostPort(udp.address));
         if (target === undefined) return missing(m);
         return r.udp.request({
-          target: { address: target.address, port: target.port },
+          target: {
+            address: target.address,
+            port: target.port,
+            ...('via' in target && target.via !== undefined ? { via: target.via } : {}),
+          },
           hostPort: udp.address ?? formatHostPort(target.address, target.port),
           username: udp.username,
           password: udp.password,

@@ -11,6 +11,11 @@ export interface StunBinding {
   readonly natDetected: boolean;
   /** The request carried BINDING-CHANGE. */
   readonly changed: boolean;
+  /**
+   * The STUN node (pod) whose socket learned it, when STUN runs apart from the connection-request
+   * service: UDP wake-ups must leave from that socket (Annex G.2.1), so they are relayed there.
+   */
+  readonly via?: string;
 }
 
 /** Device → binding, with expiry (CPEs refresh bindings every STUNMinimumKeepAlivePeriod). */

@@ -23,6 +23,18 @@ export const connreqConfigSchema = z.object({
    */
   CONNREQ_RECORD_CONTACTS: boolFromEnv.default(true),
   CONNREQ_CONTACTS_GROUP_ID: z.string().min(1).default('acs-connreq-contacts'),
+  /**
+   * This STUN server's relay node id: recorded in the bindings it learns, and the id under which
+   * it sends relayed UDP wake-ups (docs/connection-requests.md, "Split deployment"). Unset: no relay.
+   */
+  STUN_NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/)
+    .optional(),
+  /** Without an embedded STUN server, send UDP wake-ups through the STUN node that learned them. */
+  CONNREQ_UDP_VIA_RELAY: boolFromEnv.default(false),
+  /** Kafka topic prefix (the apps' deployment setting), for apps/stun's relay consumer. */
+  ACS_TOPIC_PREFIX: z.string().default(''),
   /** Run the STUN server inside the connection-request process, which enables UDP wake-ups. */
   CONNREQ_EMBED_STUN: boolFromEnv.default(true),
   STUN_HOST: z.string().min(1).default('0.0.0.0'),

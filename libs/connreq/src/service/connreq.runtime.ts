@@ -17,6 +17,8 @@ import { XmppConnectionRequester } from '../xmpp/xmpp-connreq.client';
 import type { ConnreqConfig } from './connreq.config';
 import { startConnectionRequestService, type ConnectionRequestService } from './connreq.service';
 import { startStunServer, type StunService } from './stun.service';
+import { BusDatagramSender } from '../relay/udp-relay.sender';
+import { startUdpRelay, type UdpRelay } from '../relay/udp-relay.consumer';
 
 export interface ConnreqRuntimeDeps {
   readonly config: ConnreqConfig;
@@ -37,6 +39,8 @@ export interface ConnreqRuntime {
   readonly xmpp?: XmppConnectionRequester;
   /** Present when the directory is filled from Informs here (CONNREQ_RECORD_CONTACTS). */
   readonly contacts?: ContactRecorderConsumer;
+  /** Present when the embedded STUN server relays for others (STUN_NODE_ID). */
+  readonly relay?: UdpRelay;
   stop(): Promise<void>;
 }
 
@@ -61,7 +65,16 @@ export async function startConnreqRuntime(deps: ConnreqRuntimeDeps): Promise<Con
       clock,
       requireAuth: c.STUN_REQUIRE_AUTH,
       bindingTtlMs: c.STUN_BINDING_TTL_MS,
+      ...(c.STUN_NODE_ID === undefined ? {} : { node: c.STUN_NODE_ID }),
     });
+  const relay =
+    stun === undefined || c.STUN_NODE_ID === undefined
+      ? undefined
+      : await startUdpRelay({ bus: deps.bus, node: c.STUN_NODE_ID, sender: stun, clock, policy });
+  // UDP leaves from the embedded STUN socket, else (split deployment) through the STUN node that
+  // learned the binding; with neither, this deployment offers no UDP.
+  const udpSender =
+    stun ?? (c.CONNREQ_UDP_VIA_RELAY ? new BusDatagramSender(deps.bus, clock) : undefined);
   if (
     c.XMPP_SERVICE !== undefined &&
     c.XMPP_DOMAIN !== undefined &&
@@ -98,11 +111,11 @@ export async function startConnreqRuntime(deps: ConnreqRuntimeDeps): Promise<Con
       timeoutMs: c.CONNREQ_HTTP_TIMEOUT_MS,
       allowBasic: c.CONNREQ_ALLOW_BASIC,
     }),
-    ...(stun === undefined
+    ...(udpSender === undefined
       ? {}
       : {
           udp: new UdpConnectionRequester({
-            sender: stun,
+            sender: udpSender,
             clock,
             random,
             policy,
@@ -131,8 +144,10 @@ export async function startConnreqRuntime(deps: ConnreqRuntimeDeps): Promise<Con
     ...(stun === undefined ? {} : { stun }),
     ...(xmpp === undefined ? {} : { xmpp }),
     ...(contacts === undefined ? {} : { contacts }),
+    ...(relay === undefined ? {} : { relay }),
     async stop() {
       await contacts?.stop();
+      await relay?.stop();
       await service.stop();
       await xmpp?.close();
       await stun?.stop();

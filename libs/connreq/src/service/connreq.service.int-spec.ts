@@ -97,8 +97,13 @@ describe(startConnectionRequestService.name, () => {
     const r = await resultFor('dev-a');
     expect(r).toMatchObject({ outcome: 'accepted', method: 'http' });
     expect(cpe.acceptedPaths).toContain('/cr/dev-a');
-    const status = await directory.status('dev-a');
-    expect(status).toMatchObject({ lastMethod: 'http', lastResult: { outcome: 'accepted' } });
+    // The result is published and recorded at the same time: the record may land just after.
+    await expectEventually(async () =>
+      expect(await directory.status('dev-a')).toMatchObject({
+        lastMethod: 'http',
+        lastResult: { outcome: 'accepted' },
+      }),
+    );
   }, 40_000);
 
   it('uses inline contact data and records wrong credentials as a device fault', async () => {

@@ -10,6 +10,8 @@ export interface StunServiceDeps extends StunUdpServerOptions {
   readonly clock: Clock;
   readonly bindingTtlMs?: number;
   readonly requireAuth?: boolean;
+  /** Relay node id recorded in learned bindings (STUN_NODE_ID); see startUdpRelay. */
+  readonly node?: string;
 }
 
 export interface StunService {
@@ -29,6 +31,7 @@ export async function startStunServer(deps: StunServiceDeps): Promise<StunServic
     clock: deps.clock,
     ...(deps.bindingTtlMs === undefined ? {} : { bindingTtlMs: deps.bindingTtlMs }),
     ...(deps.requireAuth === undefined ? {} : { requireAuth: deps.requireAuth }),
+    ...(deps.node === undefined ? {} : { node: deps.node }),
   });
   const server = new StunUdpServer(handler, deps);
   const { address, port } = await server.start();

@@ -30,6 +30,8 @@ export interface StunBindingHandlerOptions {
    * requests with a known USERNAME still record a binding.
    */
   readonly requireAuth?: boolean;
+  /** This STUN node's relay id: recorded in each binding (`via`) when set. */
+  readonly node?: string;
 }
 
 /** What the server saw. Every datagram lands in exactly one of the terminal counters. */
@@ -157,6 +159,7 @@ export class StunBindingHandler {
             reported !== undefined &&
             (reported.address !== from.address || reported.port !== from.port),
           changed: view.bindingChange,
+          ...(this.options.node === undefined ? {} : { via: this.options.node }),
         },
         this.ttlMs,
       );

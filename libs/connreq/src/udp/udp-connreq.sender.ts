@@ -9,6 +9,8 @@ import { UdpMessageSource } from './udp-message.source';
 export interface UdpTarget {
   readonly address: string;
   readonly port: number;
+  /** The STUN node whose socket the CPE's pinhole is open to (relayed sends). */
+  readonly via?: string;
 }
 
 export interface UdpConnectionRequestTask {
@@ -58,7 +60,7 @@ export class UdpConnectionRequester {
   }
 
   async request(task: UdpConnectionRequestTask): Promise<AttemptOutcome> {
-    const { address, port } = task.target;
+    const { address, port, via } = task.target;
     if (isIP(address) === 0)
       return { kind: 'error', detail: `UDP target must be an IP address, not ${address}` };
     const refusal = this.options.policy.refusal(address);
@@ -75,11 +77,11 @@ export class UdpConnectionRequester {
       return { kind: 'error', detail: (e as Error).message };
     }
     try {
-      await this.options.sender.sendFrom(address, port, datagram);
+      await this.options.sender.sendFrom(address, port, datagram, via);
     } catch (e) {
       return { kind: 'unreachable', detail: (e as Error).message };
     }
-    if (this.copies > 1) void this.repeat(address, port, datagram, this.copies - 1);
+    if (this.copies > 1) void this.repeat(address, port, datagram, this.copies - 1, via);
     return { kind: 'sent', detail: `${this.copies} datagrams to ${address}:${port}` };
   }
 
@@ -88,11 +90,12 @@ export class UdpConnectionRequester {
     port: number,
     datagram: Buffer,
     left: number,
+    via: string | undefined,
   ): Promise<void> {
     for (let i = 0; i < left; i++) {
       await this.options.clock.sleep(Math.round(this.gapMs * (0.5 + this.options.random.next())));
       // A lost repeat is what the repeats are for; nothing to report.
-      await this.options.sender.sendFrom(address, port, datagram).catch(() => undefined);
+      await this.options.sender.sendFrom(address, port, datagram, via).catch(() => undefined);
     }
   }
 }
