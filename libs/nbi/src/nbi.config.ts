@@ -10,6 +10,8 @@ export const nbiConfigSchema = z
     NBI_PORT: intFromEnv(0, 65535).default(50051),
     /** Deadline of a call whose client set none, and the cap on any client's deadline. */
     NBI_MAX_CALL_MS: intFromEnv(100, 3_600_000).default(60_000),
+    /** Cap on a WatchDevices stream without a client deadline (it otherwise runs until cancelled). */
+    NBI_MAX_WATCH_MS: intFromEnv(1_000, 2_000_000_000).default(86_400_000),
     /**
      * Where the first start writes the initial admin API key (mode 0600), when no admin key
      * exists yet; `-` prints it to stderr instead. Default: `<data dir>/nbi-admin.key`.

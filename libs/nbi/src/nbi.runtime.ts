@@ -145,6 +145,7 @@ export async function startNbi(o: StartNbiOptions): Promise<NbiHandle> {
     clock,
     logger: o.logger,
     maxCallMs: c.NBI_MAX_CALL_MS,
+    maxWatchMs: c.NBI_MAX_WATCH_MS,
     ...(o.metrics === undefined ? {} : { metrics: o.metrics }),
   });
   let port: number;

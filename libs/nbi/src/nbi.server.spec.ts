@@ -164,6 +164,53 @@ describe(startNbi.name, () => {
     ]);
   });
 
+  it('answers garbage request bytes on every method with a status, and keeps serving', async () => {
+    const { Client, credentials, Metadata } = await import('@grpc/grpc-js');
+    const { randomBytes } = await import('node:crypto');
+    const raw = new Client(`127.0.0.1:${h.nbi.port}`, credentials.createInsecure());
+    const metadata = new Metadata();
+    metadata.set('authorization', `Bearer ${h.keys.admin}`);
+    const id = (b: Buffer): Buffer => b;
+    const codes = new Set<number>();
+    // INTERNAL is only grpc-js refusing bytes that are not the request message.
+    const internal = new Set<string>();
+    try {
+      for (const m of apiMethods()) {
+        for (let i = 0; i < 10; i++) {
+          const body = randomBytes(1 + ((i * 37) % 200));
+          codes.add(
+            await new Promise<number>((resolve) => {
+              const deadline = Date.now() + (m.responseStream ? 300 : 2_000);
+              if (m.responseStream) {
+                const s = raw.makeServerStreamRequest(m.path, id, id, body, metadata, { deadline });
+                s.on('data', () => undefined);
+                s.on('error', (e: { code: status; details: string }) => {
+                  if (e.code === status.INTERNAL) internal.add(e.details);
+                  resolve(e.code);
+                });
+                s.on('end', () => resolve(status.OK));
+              } else
+                raw.makeUnaryRequest(m.path, id, id, body, metadata, { deadline }, (e) => {
+                  if (e?.code === status.INTERNAL) internal.add(e.details);
+                  resolve(e === null ? status.OK : e.code);
+                });
+            }),
+          );
+        }
+      }
+    } finally {
+      raw.close();
+    }
+    expect(codes.has(status.UNKNOWN)).toBe(false);
+    expect([...internal]).toEqual(internal.size === 0 ? [] : ['Error deserializing request']);
+    const after = await h.api.call(
+      '/acs.v1.DevicesService/ListDevices',
+      ListDevicesRequest.fromPartial({ pageSize: 1 }),
+      h.keys.viewer,
+    );
+    expect(after.code).toBe(status.OK);
+  });
+
   it('answers health checks without a credential', async () => {
     const { HealthClient } = await healthClient();
     const c = new HealthClient(`127.0.0.1:${h.nbi.port}`);

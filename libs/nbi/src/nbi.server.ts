@@ -34,11 +34,16 @@ export interface NbiServerOptions {
   readonly logger: NbiLogger;
   /** Per-call deadline when the client sets none, and the cap on a client's deadline (ms). */
   readonly maxCallMs: number;
+  /** Cap on open-ended streams (WatchDevices), which run until the client cancels. Default 24 h. */
+  readonly maxWatchMs?: number;
   /** When set, unary calls get a SERVER span and the rpc.server.call.duration metric. */
   readonly metrics?: AcsMetrics;
   /** Stream responses buffered for a client that does not read, before the stream is ended. */
   readonly maxStreamBacklog?: number;
 }
+
+/** Streams that run until the client cancels (not capped by maxCallMs). */
+const OPEN_ENDED: ReadonlySet<string> = new Set(['/acs.v1.DevicesService/WatchDevices']);
 
 function deadlineOf(raw: Date | number, now: number, maxMs: number): number {
   const d = raw instanceof Date ? raw.getTime() : raw;
@@ -147,9 +152,10 @@ export class NbiServer {
   private abortOn(
     call: { on(event: 'cancelled', l: () => void): unknown; getDeadline(): Date | number },
     ac: AbortController,
+    capMs: number,
   ): { deadline: number; done: () => void } {
     const now = this.o.clock.now();
-    const deadline = deadlineOf(call.getDeadline(), now, this.o.maxCallMs);
+    const deadline = deadlineOf(call.getDeadline(), now, capMs);
     const timer = setTimeout(() => ac.abort(), Math.max(0, deadline - now));
     call.on('cancelled', () => ac.abort());
     return { deadline, done: () => clearTimeout(timer) };
@@ -163,7 +169,7 @@ export class NbiServer {
   ): handleUnaryCall<unknown, unknown> {
     const handler: handleUnaryCall<unknown, unknown> = (call, callback) => {
       const ac = new AbortController();
-      const { deadline, done } = this.abortOn(call, ac);
+      const { deadline, done } = this.abortOn(call, ac, this.o.maxCallMs);
       void (async () => {
         try {
           const principal = await this.authorize(service, key, path, call.metadata);
@@ -191,9 +197,10 @@ export class NbiServer {
     method: StreamMethod<unknown, unknown>,
   ): handleServerStreamingCall<unknown, unknown> {
     const maxBacklog = this.o.maxStreamBacklog ?? 10_000;
+    const cap = OPEN_ENDED.has(path) ? (this.o.maxWatchMs ?? 86_400_000) : this.o.maxCallMs;
     return (call) => {
       const ac = new AbortController();
-      const { deadline, done } = this.abortOn(call, ac);
+      const { deadline, done } = this.abortOn(call, ac, cap);
       let ended = false;
       void (async () => {
         try {
