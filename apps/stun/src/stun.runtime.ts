@@ -1,9 +1,13 @@
+import { KafkaEventBus } from '@acs/bus';
 import {
+  AddressPolicy,
   RedisBindingStore,
   StoreStunCredentials,
   SystemClock,
   startStunServer,
+  startUdpRelay,
   type StunService,
+  type UdpRelay,
 } from '@acs/connreq';
 import { MongoDocumentStore } from '@acs/store';
 import {
@@ -16,6 +20,8 @@ import type { StunAppConfig } from './stun.config';
 
 export interface StunApp {
   readonly stun: StunService;
+  /** Relayed UDP wake-ups (STUN_NODE_ID set; docs/connection-requests.md, "Split deployment"). */
+  readonly relay?: UdpRelay;
   /** Stops the server, then closes the adapters. */
   stop(): Promise<void>;
 }
@@ -49,16 +55,42 @@ export async function startStunApp(config: StunAppConfig): Promise<StunApp> {
     clock: new SystemClock(),
     requireAuth: connreq.STUN_REQUIRE_AUTH,
     bindingTtlMs: connreq.STUN_BINDING_TTL_MS,
+    ...(connreq.STUN_NODE_ID === undefined ? {} : { node: connreq.STUN_NODE_ID }),
   });
+  // With a node id, connection-request pods without a STUN socket send UDP wake-ups through this
+  // one: only it can reach the CPEs whose NAT pinholes point at its socket (Annex G.2.1).
+  const relayBus =
+    connreq.STUN_NODE_ID === undefined
+      ? undefined
+      : new KafkaEventBus({
+          brokers: infra.KAFKA_BROKERS,
+          clientId: `${infra.KAFKA_CLIENT_ID}-stun-relay`,
+          prefix: connreq.ACS_TOPIC_PREFIX,
+        });
+  const relay =
+    relayBus === undefined || connreq.STUN_NODE_ID === undefined
+      ? undefined
+      : await startUdpRelay({
+          bus: relayBus,
+          node: connreq.STUN_NODE_ID,
+          sender: stun,
+          clock: new SystemClock(),
+          policy: new AddressPolicy({
+            allow: connreq.CONNREQ_ALLOW_CIDRS,
+            deny: connreq.CONNREQ_DENY_CIDRS,
+          }),
+        });
   const bridge = new StunBindingsMetricsBridge(telemetry.metrics, stun.counters);
   const removeHook = telemetry.addCollectHook(() => bridge.sync());
   return {
     stun,
+    ...(relay === undefined ? {} : { relay }),
     async stop() {
+      await relay?.stop();
       await stun.stop();
       bridge.sync();
       removeHook();
-      await Promise.allSettled([bindings.close(), store.close()]);
+      await Promise.allSettled([bindings.close(), store.close(), relayBus?.close()]);
     },
   };
 }
