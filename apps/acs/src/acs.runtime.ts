@@ -5,6 +5,7 @@ import { InMemoryEventBus, SqliteBusJournal, type EventBus } from '@acs/bus';
 import path from 'node:path';
 import {
   CONNREQ_RESULTS_TOPIC,
+  CONNREQ_WAKEUPS_TOPIC,
   InMemoryBindingStore,
   StoreDeviceContactDirectory,
   StoreStunCredentials,
@@ -22,10 +23,12 @@ import { Gateway, StoreCredentialsRepository } from '@acs/gateway';
 import { startNbi, type NbiHandle } from '@acs/nbi';
 import {
   ConnreqMetricsEventBus,
+  RegistryWakeupTraceStore,
   StunBindingsMetricsBridge,
   TimedDocumentStore,
   TraceStampingSessionRegistry,
   TracedEventBus,
+  WakeupTraceRecordingBus,
   currentTelemetry,
 } from '@acs/telemetry';
 import type { AcsConfig } from './acs.config';
@@ -76,11 +79,16 @@ export class AcsRuntime {
     // Telemetry: traced bus (spans, trace context in headers, connection-request outcomes from
     // the results), inbox entries stamped with provisioning's trace, timed store.
     const { metrics } = currentTelemetry();
+    const wakeupTraces = new RegistryWakeupTraceStore(registry);
     const traced = {
-      bus: new ConnreqMetricsEventBus(
-        new TracedEventBus(bus, metrics, 'in_process', undefined, { producerSpans: false }),
-        metrics,
-        CONNREQ_RESULTS_TOPIC,
+      bus: new WakeupTraceRecordingBus(
+        new ConnreqMetricsEventBus(
+          new TracedEventBus(bus, metrics, 'in_process', undefined, { producerSpans: false }),
+          metrics,
+          CONNREQ_RESULTS_TOPIC,
+        ),
+        wakeupTraces,
+        CONNREQ_WAKEUPS_TOPIC,
       ),
       registry: new TraceStampingSessionRegistry(registry),
       store: new TimedDocumentStore(store, metrics, 'sqlite'),
@@ -93,6 +101,7 @@ export class AcsRuntime {
       credentials: await StoreCredentialsRepository.open(traced.store),
       logger: log,
       metrics,
+      wakeupTraces,
       ...(tls === undefined
         ? {}
         : { tls: { cert: await readFile(tls.certFile), key: await readFile(tls.keyFile) } }),

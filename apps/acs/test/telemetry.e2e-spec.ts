@@ -13,6 +13,8 @@ import {
   SpanKind,
   initAppTelemetry,
   missingFromScrape,
+  traceHeaders,
+  withSpan,
   type TelemetryHandle,
 } from '@acs/telemetry';
 import { expectEventually } from '@acs/testing';
@@ -70,12 +72,13 @@ describe('acs (all-in-one) telemetry', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('traces a session with a CPE fault and serves every metric after a wake-up and a binding', async () => {
+  it('traces a session with a CPE fault, links the session a wake-up caused to the API call, and serves every metric', async () => {
     const cpe = new CpeTestClient({
       url: `http://127.0.0.1:${acs.address?.port}/`,
       root: 'Device',
       identity: { manufacturer: 'Acme', oui: '00D09E', productClass: 'ALL', serialNumber: 'T1' },
     });
+    const deviceId = '00D09E-ALL-T1';
     // Session: Inform, empty POST → the profile's first RPC, answered with fault 9005, then 204s.
     await cpe.send(cpe.informMessage(['0 BOOTSTRAP', '1 BOOT']));
     let reply = await cpe.send(null);
@@ -97,28 +100,35 @@ describe('acs (all-in-one) telemetry', () => {
     cpe.close();
     again.close();
 
-    // A wake-up over HTTP (TR-069 3.2.2) to a CPE stand-in on loopback.
+    // A wake-up over HTTP (TR-069 3.2.2) to a CPE stand-in on loopback, asked for inside a span
+    // (an API call); the CPE's next session (6 CONNECTION REQUEST) links to that span.
     const cr = new CpeHttpServer({ host: '127.0.0.1', username: 'cr', password: 'pw' });
     await cr.listen();
+    let apiCall = { traceId: '', spanId: '' };
     try {
-      await acs.bus.publish(CONNREQ_WAKEUPS_TOPIC, [
-        {
-          key: 'dev-cr',
-          value: JSON.stringify({
-            schema: WAKEUP_SCHEMA_V1,
-            deviceId: 'dev-cr',
-            requestedAt: new Date().toISOString(),
-            contact: {
-              deviceId: 'dev-cr',
-              http: { url: cr.url('/cr'), username: 'cr', password: 'pw' },
-            },
-          }),
-        },
-      ]);
+      await withSpan('WakeDevice', {}, async (span) => {
+        apiCall = { traceId: span.spanContext().traceId, spanId: span.spanContext().spanId };
+        await acs.bus.publish(CONNREQ_WAKEUPS_TOPIC, [
+          {
+            key: deviceId,
+            value: JSON.stringify({
+              schema: WAKEUP_SCHEMA_V1,
+              deviceId,
+              requestedAt: new Date().toISOString(),
+              contact: { deviceId, http: { url: cr.url('/cr'), username: 'cr', password: 'pw' } },
+            }),
+            headers: traceHeaders(),
+          },
+        ]);
+      });
       await expectEventually(() => expect(cr.counts.accepted).toBe(1), 15_000);
     } finally {
       await cr.close();
     }
+    const woken = new CpeTestClient({ ...cpe.options });
+    expect((await woken.send(woken.informMessage(['6 CONNECTION REQUEST']))).status).toBe(200);
+    expect((await woken.send(null)).status).toBeLessThan(300);
+    woken.close();
 
     // A STUN Binding Request to the embedded server.
     const stun = acs.connreq?.stun;
@@ -133,7 +143,6 @@ describe('acs (all-in-one) telemetry', () => {
     // One trace: the gateway's Inform → provisioning's CONSUMER span → the RPC the gateway sent.
     await telemetry.forceFlush();
     const spans = exporter.getFinishedSpans();
-    const deviceId = '00D09E-ALL-T1';
     const inform = spans.find(
       (s) =>
         s.name === 'cwmp Inform' &&
@@ -152,6 +161,21 @@ describe('acs (all-in-one) telemetry', () => {
     expect(rpc?.parentSpanContext?.spanId).toBe(consume?.spanContext().spanId);
     const fault = inTrace.find((s: ReadableSpan) => s.name === 'cwmp Fault');
     expect(fault?.attributes[ATTR.faultCode]).toBe('9005');
+
+    // The session the wake-up caused is a new trace whose root links to the API call.
+    const crSession = spans.find(
+      (s) =>
+        s.name === 'cwmp Inform' &&
+        (s.attributes[ATTR.eventCodes] as string[]).includes('6 CONNECTION REQUEST'),
+    );
+    expect(crSession?.spanContext().traceId).not.toBe(apiCall.traceId);
+    // The link points into the API call's trace: at the wake-up's handling, a child of the call.
+    const handled = spans.find((s) => s.name === 'process acs.connreq.wakeups');
+    expect(handled?.parentSpanContext?.spanId).toBe(apiCall.spanId);
+    expect(crSession?.links.map((l) => [l.context.traceId, l.context.spanId])).toEqual([
+      [apiCall.traceId, handled?.spanContext().spanId],
+    ]);
+    expect(crSession?.links[0]?.attributes).toEqual({ [ATTR.linkReason]: 'connection-request' });
 
     const address = telemetry.metricsAddress;
     if (address === undefined) throw new Error('no /metrics server');

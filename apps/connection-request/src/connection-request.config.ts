@@ -10,7 +10,7 @@ export const CONNECTION_REQUEST_VERSION = '0.1.0';
 const deploymentSchema = z.object({
   /** Prepended to every Kafka topic and consumer group (tenants, tests). */
   ACS_TOPIC_PREFIX: z.string().default(''),
-  /** Redis key prefix of the STUN bindings; unset: the binding store's default (`acs:`). */
+  /** Redis key prefix (STUN bindings, wake-up trace contexts): the gateway's; unset: `acs:`. */
   ACS_REDIS_PREFIX: z.string().optional(),
 });
 

@@ -12,12 +12,15 @@ import { MongoDocumentStore } from '@acs/store';
 import {
   ConnreqMetricsEventBus,
   KafkaConsumerLagProbe,
+  RegistryWakeupTraceStore,
   StunBindingsMetricsBridge,
   TimedBindingStore,
   TimedDocumentStore,
   TracedEventBus,
+  WakeupTraceRecordingBus,
   currentTelemetry,
 } from '@acs/telemetry';
+import { RedisSessionRegistry } from '@acs/sessions';
 import type { ConnectionRequestAppConfig } from './connection-request.config';
 
 export interface ConnectionRequestApp {
@@ -43,10 +46,20 @@ export async function startConnectionRequestApp(
     clientId: `${infra.KAFKA_CLIENT_ID}-connreq`,
     prefix: deployment.ACS_TOPIC_PREFIX,
   });
-  const bus = new ConnreqMetricsEventBus(
-    new TracedEventBus(kafka, metrics, 'kafka'),
-    metrics,
-    CONNREQ_RESULTS_TOPIC,
+  // The gateway pods' Redis (same prefix): each wake-up's trace context waits there for the
+  // session it causes, whose root span then links to it (docs/observability.md).
+  const sessions = new RedisSessionRegistry({
+    url: infra.REDIS_URL,
+    keyPrefix: deployment.ACS_REDIS_PREFIX ?? 'acs:',
+  });
+  const bus = new WakeupTraceRecordingBus(
+    new ConnreqMetricsEventBus(
+      new TracedEventBus(kafka, metrics, 'kafka'),
+      metrics,
+      CONNREQ_RESULTS_TOPIC,
+    ),
+    new RegistryWakeupTraceStore(sessions),
+    CONNREQ_WAKEUPS_TOPIC,
   );
   const store = new TimedDocumentStore(
     await MongoDocumentStore.connect({ uri: infra.MONGODB_URI, database: connreq.ACS_DATABASE }),
@@ -89,7 +102,13 @@ export async function startConnectionRequestApp(
       await runtime.stop();
       stun?.sync();
       for (const remove of hooks) remove();
-      await Promise.allSettled([lag.close(), bus.close(), bindings.close(), store.close()]);
+      await Promise.allSettled([
+        lag.close(),
+        bus.close(),
+        bindings.close(),
+        store.close(),
+        sessions.close(),
+      ]);
     },
   };
 }

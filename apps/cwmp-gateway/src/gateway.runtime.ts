@@ -6,6 +6,7 @@ import { RedisSessionRegistry, type SessionRegistry } from '@acs/sessions';
 import { MongoDocumentStore, type DocumentStore } from '@acs/store';
 import { Gateway, StoreCredentialsRepository } from '@acs/gateway';
 import {
+  RegistryWakeupTraceStore,
   TimedDocumentStore,
   TimedSessionRegistry,
   TracedEventBus,
@@ -70,6 +71,8 @@ export class GatewayRuntime {
       credentials: await StoreCredentialsRepository.open(store),
       logger,
       metrics,
+      // The connection-request service keeps a wake-up's trace context in the same Redis.
+      wakeupTraces: new RegistryWakeupTraceStore(registry),
       topicPartitions: deployment.ACS_TOPIC_PARTITIONS,
       ...(tls === undefined
         ? {}

@@ -21,6 +21,7 @@ import {
   withSpan,
   type AcsMetrics,
   type Span,
+  type WakeupTraceStore,
 } from '@acs/telemetry';
 import type { AuthFailureLimiter } from './auth-failure.limiter';
 import type { CpeAuthenticator } from './cpe.authenticator';
@@ -39,6 +40,7 @@ import { SessionEventPublisher } from './session-event.publisher';
 import {
   SessionTelemetry,
   informSpanOptions,
+  linkWakeup,
   requestSpanName,
   requestSpanOptions,
   startRpcSpan,
@@ -78,6 +80,8 @@ export interface CwmpSessionHandlerDeps {
   readonly logger: GatewayLogger;
   /** Session metrics (docs/observability.md); default: recorded nowhere. */
   readonly metrics?: AcsMetrics;
+  /** Trace contexts of pending wake-ups, to link a connection-request session to its cause. */
+  readonly wakeupTraces?: WakeupTraceStore;
 }
 
 /**
@@ -200,6 +204,8 @@ export class CwmpSessionHandler {
       throw e;
     }
     setSpanAttributes(span, { [ATTR.deviceId]: deviceId });
+    if (this.d.wakeupTraces !== undefined && span.isRecording())
+      await linkWakeup(span, this.d.wakeupTraces, deviceId, step.inform);
     const blocked = this.d.limiter.blockedFor(req.remoteAddress);
     if (blocked > 0)
       return refuse(

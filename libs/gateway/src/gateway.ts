@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { EventBus } from '@acs/bus';
 import type { SessionRegistry } from '@acs/sessions';
 import { ALL_CWMP_TOPICS } from '@acs/events';
-import type { AcsMetrics } from '@acs/telemetry';
+import type { AcsMetrics, WakeupTraceStore } from '@acs/telemetry';
 import { AuthFailureLimiter } from './auth-failure.limiter';
 import { CpeAuthenticator } from './cpe.authenticator';
 import type { CredentialsRepository } from './credentials.repository';
@@ -29,6 +29,8 @@ export interface GatewayDeps {
   readonly logger?: GatewayLogger;
   /** Session metrics (`telemetry.metrics`); spans need no wiring (the OTel API is global). */
   readonly metrics?: AcsMetrics;
+  /** Pending wake-ups' trace contexts: a connection-request session's span links to its cause. */
+  readonly wakeupTraces?: WakeupTraceStore;
   /** Partitions of the CWMP topics when the gateway creates them. Default 3. */
   readonly topicPartitions?: number;
 }
@@ -61,6 +63,7 @@ export class Gateway {
       random,
       logger: this.logger,
       ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
+      ...(deps.wakeupTraces === undefined ? {} : { wakeupTraces: deps.wakeupTraces }),
     });
     this.server = new GatewayHttpServer(deps.config, this.handler, this.logger, deps.tls);
   }

@@ -9,12 +9,14 @@ import {
   extractFromTraceContext,
   noopMetrics,
   recordCwmpFault,
+  linksTo,
   recordError,
   startSpan,
   type AcsMetrics,
   type SessionFailureReason,
   type Span,
   type StartSpanOptions,
+  type WakeupTraceStore,
 } from '@acs/telemetry';
 import type { Clock } from './runtime.ports';
 import type { SessionRecord } from './session.record';
@@ -159,6 +161,22 @@ export function startRpcSpan(
       [ATTR.rpcId]: entry.rpcId,
     },
   });
+}
+
+/**
+ * A session the CPE opened because of a connection request (`6 CONNECTION REQUEST`, TR-069 3.2.2)
+ * is a new trace; its root span links to the wake-up's (the API call that asked for it), when the
+ * connection-request service kept it. Lookup failures only lose the link.
+ */
+export async function linkWakeup(
+  span: Span,
+  store: WakeupTraceStore,
+  deviceId: string,
+  inform: Inform,
+): Promise<void> {
+  if (!inform.event.some((e) => e.eventCode.trim() === '6 CONNECTION REQUEST')) return;
+  const field = await store.get(deviceId).catch(() => undefined);
+  for (const link of linksTo(field, 'connection-request')) span.addLink(link);
 }
 
 /** Puts the HTTP status on a request span; 5xx marks it ERROR (HTTP semconv: not 4xx on SERVER spans). */

@@ -5,6 +5,8 @@ import { expectEventually } from '@acs/testing';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import {
   ConnreqMetricsEventBus,
+  RegistryWakeupTraceStore,
+  WakeupTraceRecordingBus,
   StunBindingsMetricsBridge,
   TimedBindingStore,
   TraceStampingSessionRegistry,
@@ -136,6 +138,37 @@ describe('app wiring helpers', () => {
       expect(await scrape(telemetry)).toMatch(
         /messaging_client_operation_duration_count\{[^}]*messaging_destination_name="t2"/,
       );
+      await bus.close();
+    });
+  });
+
+  describe(WakeupTraceRecordingBus.name, () => {
+    it("keeps each wake-up's trace context by device, from inside the consumer span", async () => {
+      const registry = new InMemorySessionRegistry();
+      const store = new RegistryWakeupTraceStore(registry);
+      const inner = new InMemoryEventBus(1);
+      const bus = new WakeupTraceRecordingBus(
+        new TracedEventBus(inner, telemetry.metrics, 'in_process'),
+        store,
+        'wakeups',
+      );
+      let handled = false;
+      await bus.subscribe({
+        groupId: 'cr',
+        topics: ['wakeups'],
+        handler: async () => void (handled = true),
+      });
+      let caller = '';
+      await withSpan('WakeDevice', {}, async (span) => {
+        caller = span.spanContext().traceId;
+        await bus.publish('wakeups', [{ key: 'dev-1', value: '{}' }]);
+      });
+      await expectEventually(() => expect(handled).toBe(true));
+      expect((await store.get('dev-1'))?.traceparent).toContain(caller);
+      expect(await store.get('dev-2')).toBeUndefined();
+      // Whatever else sits under the key is not a trace context.
+      await registry.putRecord('wakeup-trace:dev-3', 'not json', 1000);
+      expect(await store.get('dev-3')).toBeUndefined();
       await bus.close();
     });
   });

@@ -19,3 +19,4 @@ export * from './session-registry.trace-stamping';
 export * from './connreq.metrics';
 export * from './kafka-lag.probe';
 export * from './binding-store.timed';
+export * from './wakeup-trace.store';
