@@ -299,6 +299,10 @@ describe('NBI (split apps on Kafka + Redis + FerretDB, simulated CPE)', () => {
       },
     ).catch((e: { stderr: string }) => e);
     expect(refused.stderr).toContain('Unauthenticated');
+    const health = await run(grpcurl, ['-plaintext', address, 'grpc.health.v1.Health/Check'], {
+      timeout: 60_000,
+    });
+    expect(JSON.parse(health.stdout)).toEqual({ status: 'SERVING' });
   }, 120_000);
 
   it('refuses unauthenticated and under-privileged calls for every method of every service', async () => {

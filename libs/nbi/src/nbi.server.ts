@@ -9,9 +9,9 @@ import {
   type ServiceDefinition,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
-import { loadSync, type PackageDefinition } from '@grpc/proto-loader';
+import type { PackageDefinition } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
-import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
+import { HealthImplementation } from 'grpc-health-check';
 import { API_SERVICES, fileDescriptorProtos, type ApiServiceName } from '@acs/proto';
 import { tracedUnary, type AcsMetrics } from '@acs/telemetry';
 import type { Authenticator } from './auth/authenticator';
@@ -82,10 +82,10 @@ export class NbiServer {
     this.health = new HealthImplementation(statuses);
     this.health.addToServer(this.server);
     // Reflection indexes the `fileDescriptorProtos` of each entry. proto-loader's own reading of
-    // a descriptor set rewrites the files and loses most of them, so the files buf built are
-    // handed over as they are (an entry of just that field is all the service reads).
+    // a descriptor set rewrites the files and loses most of them, so the files buf built (acs.v1,
+    // google.protobuf and the vendored grpc.health.v1) are handed over as they are: an entry of
+    // just that field is all the service reads.
     const pkg = {
-      ...loadSync(healthProtoPath),
       'acs.v1': { fileDescriptorProtos: fileDescriptorProtos() },
     } as unknown as PackageDefinition;
     new ReflectionService(pkg).addToServer(this.server);
