@@ -33,6 +33,9 @@ export class Http1Failure extends Error {
 }
 
 const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
+// One instance for every deliberately closed connection: building an Error (a stack trace) per
+// wake-up for the normal end of an exchange showed up in the profile.
+const CLOSED = new Http1Failure('error', 'closed');
 const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: |$)/;
 // Header values we copy into our next request (Digest fields come from the challenge).
 const UNSAFE_IN_HEADER = /[\r\n\0]/;
@@ -64,7 +67,7 @@ export class Http1Connection {
     deadline: number,
   ) {
     this.timer = setTimeout(
-      () => this.fail(new Http1Failure('unreachable', 'timed out')),
+      () => this.fail(() => new Http1Failure('unreachable', 'timed out')),
       Math.max(0, deadline - Date.now()),
     );
   }
@@ -99,7 +102,7 @@ export class Http1Connection {
 
   close(): void {
     clearTimeout(this.timer);
-    this.failure ??= new Http1Failure('error', 'closed');
+    this.failure ??= CLOSED;
     this.socket?.destroy();
     this.socket = undefined;
   }
@@ -112,22 +115,25 @@ export class Http1Connection {
     });
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (e: NodeJS.ErrnoException) =>
-      this.fail(new Http1Failure('unreachable', e.code ?? e.message, this.received === 0)),
+      this.fail(() => new Http1Failure('unreachable', e.code ?? e.message, this.received === 0)),
     );
     socket.on('close', () =>
       this.fail(
-        new Http1Failure(
-          'unreachable',
-          this.connected ? 'connection closed before the response' : 'connection failed',
-          this.received === 0,
-        ),
+        () =>
+          new Http1Failure(
+            'unreachable',
+            this.connected ? 'connection closed before the response' : 'connection failed',
+            this.received === 0,
+          ),
       ),
     );
     return socket;
   }
 
-  private fail(e: Http1Failure): void {
+  /** `make` builds the failure only when it is the first one (the usual close is not). */
+  private fail(make: Http1Failure | (() => Http1Failure)): void {
     if (this.failure !== undefined) return;
+    const e = typeof make === 'function' ? make() : make;
     this.failure = e;
     clearTimeout(this.timer);
     this.socket?.destroy();

@@ -123,7 +123,11 @@ describe(startConnectionRequestService.name, () => {
     ]);
     const r = await resultFor('dev-b');
     expect(r.outcome).toBe('auth-failed');
-    expect((await directory.status('dev-b'))?.credentialsFault).toMatchObject({ method: 'http' });
+    await expectEventually(async () =>
+      expect((await directory.status('dev-b'))?.credentialsFault).toMatchObject({
+        method: 'http',
+      }),
+    );
   }, 40_000);
 
   it('skips and counts a malformed command without blocking the partition', async () => {
