@@ -30,6 +30,7 @@ import {
   GetParametersRequest,
   CreateApiKeyRequest,
   CreateProfileRequest,
+  ListDevicesRequest,
   Delivery,
   Role,
   SetParametersRequest,
@@ -38,6 +39,7 @@ import {
   type AddObjectResponse,
   type CreateApiKeyResponse,
   type GetParametersResponse,
+  type ListDevicesResponse,
   type SetParametersResponse,
 } from '@acs/proto';
 import { startProvisioning, type ProvisioningHandle } from '@acs/provisioning';
@@ -291,6 +293,16 @@ describe('NBI (split apps on Kafka + Redis + FerretDB, simulated CPE)', () => {
     );
     const res = JSON.parse(call.stdout) as { devices?: { id: string }[] };
     expect(res.devices?.map((d) => d.id)).toEqual([cpe.deviceId]);
+    // A fact condition is pushed down to FerretDB: same answer.
+    const oui = cpe.deviceId.split('-')[0] ?? '';
+    const pushed = await api.call(
+      '/acs.v1.DevicesService/ListDevices',
+      ListDevicesRequest.fromPartial({ filter: `oui = "${oui}" AND serialNumber PREFIX "NBI"` }),
+      admin,
+    );
+    expect((pushed.messages[0] as ListDevicesResponse).devices.map((d) => d.id)).toEqual([
+      cpe.deviceId,
+    ]);
     const refused = await run(
       grpcurl,
       ['-plaintext', address, 'acs.v1.DevicesService/ListDevices'],

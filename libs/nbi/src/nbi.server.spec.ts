@@ -106,6 +106,24 @@ describe(startNbi.name, () => {
     expect(seen).toEqual(expected);
   });
 
+  it('lets the store skip devices whose facts differ, with the same answer as the filter', async () => {
+    const ids = async (filter: string): Promise<string[]> => {
+      const out = await h.api.call(
+        '/acs.v1.DevicesService/ListDevices',
+        ListDevicesRequest.fromPartial({ filter, pageSize: 1000, readMask: ['id'] }),
+        h.keys.viewer,
+      );
+      expect(out.code).toBe(status.OK);
+      return (out.messages[0] as ListDevicesResponse).devices.map((d) => d.id);
+    };
+    const lab = await ids('tag = "lab"');
+    expect(lab).toHaveLength(9);
+    expect(await ids('productClass = "HG" AND tag = "lab"')).toEqual(lab);
+    expect(await ids('tag = "lab" AND serialNumber = "3"')).toEqual(['00D09E-HG-0003']);
+    expect(await ids('productClass = "XX" AND tag = "lab"')).toEqual([]);
+    expect(await ids('productClass = "XX" OR tag = "lab"')).toEqual(lab);
+  });
+
   it('names the field and the position of a bad filter, and the field of a bad request', async () => {
     const bad = await h.api.call(
       '/acs.v1.DevicesService/ListDevices',

@@ -9,7 +9,7 @@ import type { NbiDeps } from '../nbi.deps';
 import { NbiError } from '../nbi.error';
 import { deviceToProto, maskFields } from '../query/device.view';
 import { evaluateFilter, parseFilter } from '../query/filter.parser';
-import { filterPaths, filterState } from '../query/filter.state';
+import { filterPaths, filterState, storeConditions } from '../query/filter.state';
 import { decodePageToken, encodePageToken, pageSize } from '../query/page.token';
 import { requireId } from '../task.runner';
 
@@ -59,6 +59,9 @@ export function devicesApi(deps: NbiDeps): ServiceMethods<typeof DevicesServiceS
       const size = pageSize(req.pageSize, 100, 1000);
       const cursor = decodePageToken(req.pageToken, req.filter);
       const needed = filterPaths(filter);
+      // Typed as the store's query of devices: the pushed-down paths are facts of `state`, which
+      // the document type declares only as a record.
+      const pushed = storeConditions(filter) as unknown as Query<DeviceDocument>;
       const devices = [];
       let after = cursor?.after;
       // The next batch is sized from the match rate seen so far (fewer store round trips when
@@ -70,7 +73,8 @@ export function devicesApi(deps: NbiDeps): ServiceMethods<typeof DevicesServiceS
       // and the filter is evaluated on each; bounded by listScanLimit per call, after which the
       // page is returned short with a token to continue from the last document examined.
       scan: while (scanned < deps.limits.listScanLimit) {
-        const query: Query<DeviceDocument> = after === undefined ? {} : { _id: { $gt: after } };
+        const query: Query<DeviceDocument> =
+          after === undefined ? pushed : { ...pushed, _id: { $gt: after } };
         const batch = filter === undefined ? size - devices.length : batchSize;
         const page = await deps.repos.devices.find(query, { sort: { _id: 1 }, limit: batch });
         const last = page.next === undefined || page.items.length < batch;

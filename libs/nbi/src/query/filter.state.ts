@@ -41,3 +41,31 @@ export function filterState(doc: DeviceDocument, paths: readonly string[]): Devi
   }
   return loadState({ ...raw, ...EMPTY, nodes: picked }, doc._id);
 }
+
+const FACT_PATHS: Readonly<Record<string, string>> = {
+  oui: 'state.facts.oui',
+  productClass: 'state.facts.productClass',
+  serialNumber: 'state.facts.serialNumber',
+  manufacturer: 'state.facts.manufacturer',
+  softwareVersion: 'state.softwareVersion',
+  hardwareVersion: 'state.hardwareVersion',
+  provisioningCode: 'state.provisioningCode',
+};
+
+/**
+ * Store conditions implied by the filter: fact `=` "text" conditions ANDed at its top level,
+ * as equality on the stored field (a string compares exactly in filters too, and a missing fact
+ * matches neither). The store then skips non-matching documents before they are read; the filter
+ * still runs on what it returns.
+ */
+export function storeConditions(expr: FilterExpr | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  const top = expr === undefined ? [] : expr.kind === 'and' ? expr.items : [expr];
+  for (const e of top) {
+    if (e.kind !== 'cond' || e.cond.op !== 'eq' || typeof e.cond.value !== 'string') continue;
+    const path = FACT_PATHS[e.cond.field];
+    // Two different values for one fact: nothing matches; keep the first, the filter decides.
+    if (path !== undefined && out[path] === undefined) out[path] = e.cond.value;
+  }
+  return out;
+}
