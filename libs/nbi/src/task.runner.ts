@@ -54,7 +54,12 @@ export async function runTask(
   );
   let woken = false;
   if (how !== 'queue') {
-    await deps.wakeups.wake(deviceId, `nbi task ${created.id}`, ctx.deadline);
+    // Waiting: a wake-up still pending after the call gave up is of no use to the caller.
+    await deps.wakeups.wake(
+      deviceId,
+      `nbi task ${created.id}`,
+      how === 'wait' ? ctx.deadline : undefined,
+    );
     woken = true;
   }
   options.onStatus?.(created, woken);

@@ -7,6 +7,9 @@ import type { NbiDeps } from '../nbi.deps';
 import { NbiError, NbiErrorCode } from '../nbi.error';
 import { loadDevice, requireId, runTask } from '../task.runner';
 
+const MAX_PATHS = 1000;
+const MAX_VALUES = 1000;
+
 /** A faulted task as an error (for calls whose answer is a value, not the task). */
 function faultedError(t: TaskView): NbiError {
   const f = t.fault;
@@ -33,6 +36,7 @@ export function parametersApi(deps: NbiDeps): ServiceMethods<typeof ParametersSe
     async getParameters(req, ctx) {
       requireId(req.deviceId, 'device_id');
       if (req.paths.length === 0) throw NbiError.invalid('paths', 'required');
+      if (req.paths.length > MAX_PATHS) throw NbiError.invalid('paths', `at most ${MAX_PATHS}`);
       if (!req.live)
         return { values: parametersOf(await loadDevice(deps, req.deviceId), req.paths) };
       // Live: a getParameters task (GetParameterValues in the session), the device woken and the
@@ -56,6 +60,8 @@ export function parametersApi(deps: NbiDeps): ServiceMethods<typeof ParametersSe
     async setParameters(req, ctx) {
       requireId(req.deviceId, 'device_id');
       if (req.values.length === 0) throw NbiError.invalid('values', 'required');
+      if (req.values.length > MAX_VALUES)
+        throw NbiError.invalid('values', `at most ${MAX_VALUES} per call`);
       const values: Record<string, unknown> = {};
       req.values.forEach((v, i) => {
         if (v.path === '') throw NbiError.invalid(`values.${i}.path`, 'required');
