@@ -42,13 +42,14 @@ export class TaskWaiter {
           onStatus?.(t);
         }
         if (t.status !== 'pending') return t;
-        if (signal.aborted) throw new NbiError(NbiErrorCode.Cancelled, 'call cancelled');
+        // The deadline first: the server aborts the call's signal at the deadline too.
         const left = deadline - this.clock.now();
         if (left <= 0)
           throw new NbiError(
             NbiErrorCode.DeadlineExceeded,
             `task ${taskId} still pending at the deadline (it stays queued for the next session)`,
           );
+        if (signal.aborted) throw new NbiError(NbiErrorCode.Cancelled, 'call cancelled');
         nudge = new AbortController();
         await this.clock.sleep(Math.min(delay, left), nudge.signal);
         delay = Math.min(delay * 2, this.pollMs.max);
