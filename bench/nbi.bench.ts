@@ -20,16 +20,14 @@ import { InMemoryEventBus } from '@acs/bus';
 import { loadInfraConfig } from '@acs/config';
 import { emptyDeviceState, type DeviceState, type PathNode } from '@acs/domain';
 import {
-  evaluateFilter,
+  createApiImplementation,
   nbiConfigSchema,
-  parseFilter,
   silentNbiLogger,
   startNbi,
   type NbiHandle,
 } from '@acs/nbi';
 import {
   openRepositories,
-  loadState,
   ProfileCatalog,
   storeState,
   SystemClock,
@@ -45,18 +43,13 @@ import {
   TaskStatus,
   type ListDevicesRequest,
 } from '@acs/proto';
-import {
-  MongoDocumentStore,
-  SqliteDocumentStore,
-  type DocumentStore,
-  type Query,
-} from '@acs/store';
+import { MongoDocumentStore, SqliteDocumentStore, type DocumentStore } from '@acs/store';
 
 // `npm run bench:nbi`. Part 1, Devices/List: pages of 100 devices matching a filter on a tag and a
 // parameter value, over the embedded SQLite store with 1,000,000 devices (what apps/acs runs) and
-// FerretDB with a smaller N (BENCH_NBI_FERRET_DEVICES); per page: the same keyset scan and filter
-// straight on the store in-process (baseline) vs ListDevices over gRPC with an API key, p50/p99
-// and the ratio. Part 2, Parameters/Set with wake-up end to end (see setBench below).
+// FerretDB with a smaller N (BENCH_NBI_FERRET_DEVICES); per page: the API's ListDevices called
+// in-process on the same store (baseline: the same query without gRPC) vs ListDevices over gRPC
+// with an API key, p50/p99 and the ratio. Part 2, Parameters/Set with wake-up end to end (see setBench below).
 // Method and results: docs/benchmarks.md ("NBI").
 
 const env = process.env;
@@ -319,37 +312,31 @@ interface PageStats {
   scanned: number;
 }
 
-/** The API's algorithm, straight on the store: keyset scan in _id order, filter on each document. */
-async function storePages(
-  repos: ProvisioningRepositories,
-  expr: string,
-  pages: number,
-): Promise<PageStats> {
-  const filter = parseFilter(expr);
+/**
+ * The same query without gRPC: the API's ListDevices implementation called in-process on the same
+ * store (filter parse, keyset scan, filter, proto conversion), no transport, auth or serialisation.
+ */
+async function inProcessPages(nbi: NbiHandle, expr: string, pages: number): Promise<PageStats> {
+  const devices = createApiImplementation(nbi.deps)['acs.v1.DevicesService'];
   const out: PageStats = { latencies: [], devices: 0, scanned: 0 };
-  let after: string | undefined;
+  const request: ListDevicesRequest = {
+    filter: expr,
+    pageSize: PAGE_SIZE,
+    pageToken: '',
+    parameterPaths: [],
+  };
   for (let p = 0; p < pages; p++) {
     const t0 = performance.now();
-    let found = 0;
-    let scanned = 0;
-    let end = false;
-    while (found < PAGE_SIZE && scanned < 50_000) {
-      const query: Query<DeviceDocument> = after === undefined ? {} : { _id: { $gt: after } };
-      const page = await repos.devices.find(query, { sort: { _id: 1 }, limit: 200 });
-      for (const doc of page.items) {
-        scanned++;
-        after = doc._id;
-        if (evaluateFilter(filter, loadState(doc.state, doc._id)) && ++found >= PAGE_SIZE) break;
-      }
-      if (page.next === undefined) {
-        end = true;
-        break;
-      }
-    }
+    const res = await devices.listDevices(request, {
+      principal: { id: 'bench', role: 'viewer', via: 'api-key' },
+      signal: new AbortController().signal,
+      deadline: Date.now() + 120_000,
+      method: DevicesServiceService.listDevices.path,
+    });
     out.latencies.push(performance.now() - t0);
-    out.devices += found;
-    out.scanned += scanned;
-    if (end) break;
+    out.devices += res.devices.length;
+    if (res.nextPageToken === '') break;
+    request.pageToken = res.nextPageToken;
   }
   return out;
 }
@@ -412,12 +399,12 @@ async function listBench(
       // Each call of the selective filter scans up to the API's 50,000-document limit: few pages.
       const pages = f.expr.includes('canary') ? Math.max(3, Math.round(PAGES / 30)) : PAGES;
       // Warm-up (page cache, JIT), discarded; then baseline and gRPC alternate twice, all samples kept.
-      await storePages(api.repos, f.expr, 3);
+      await inProcessPages(api.nbi, f.expr, 3);
       await grpcPages(address, api.adminKey, f.expr, 3);
-      const store1 = await storePages(api.repos, f.expr, pages);
+      const store1 = await inProcessPages(api.nbi, f.expr, pages);
       const grpc1 = await grpcPages(address, api.adminKey, f.expr, pages);
       const grpc2 = await grpcPages(address, api.adminKey, f.expr, pages);
-      const store2 = await storePages(api.repos, f.expr, pages);
+      const store2 = await inProcessPages(api.nbi, f.expr, pages);
       const merge = (a: PageStats, b: PageStats): PageStats => ({
         latencies: [...a.latencies, ...b.latencies],
         devices: a.devices + b.devices,
@@ -425,7 +412,7 @@ async function listBench(
       });
       const base = merge(store1, store2);
       console.log(` filter ${f.name}: ${f.expr}`);
-      console.log(row('store scan + filter (baseline)', base));
+      console.log(row('ListDevices in-process (baseline)', base));
       console.log(row('ListDevices over gRPC', merge(grpc1, grpc2), base));
     }
   } finally {
