@@ -94,6 +94,17 @@ describe(runCli.name, () => {
     expect(local.config?.credential).toEqual({ kind: 'api-key', key: 'k' });
   });
 
+  it('erases the progress line on a terminal before printing an error', async () => {
+    const api = new FakeApi().on(DevicesServiceService.listDevices, () => {
+      throw statusError(status.UNAVAILABLE, 'down');
+    });
+    const r = await runWith(api, ['devices', 'list'], { tty: true });
+    expect(r.code).toBe(ExitCode.Unavailable);
+    expect(r.stderr).toMatch(
+      /^\r\x1b\[2K\| listing devices: page 1, 0 so far \(0\.0 s\)\r\x1b\[2Kacsctl: Method: UNAVAILABLE: down\n$/,
+    );
+  });
+
   it('reports a bug in a handler as an internal error, exit 7', async () => {
     const api = new FakeApi().on(DevicesServiceService.deleteDevice, () => {
       throw new TypeError('boom');

@@ -20,6 +20,7 @@ export async function runCli(
   connect: ApiConnector,
 ): Promise<ExitCode> {
   let api: ApiPort | undefined;
+  let progress: ProgressReporter | undefined;
   try {
     const parsed = parseCommandLine(argv);
     if (parsed.kind === 'help') {
@@ -38,17 +39,20 @@ export async function runCli(
         `acsctl: warning: sending the credential without TLS to ${config.address} (use --tls)\n`,
       );
     api = await connect(config, io.signal);
+    progress = new ProgressReporter(io.stderr, io.clock, config.progress);
     return await handler({
       api,
       args: parsed.args,
       options: parsed.options,
       format: config.output,
       print: new Printer(io.stdout, config.output),
-      progress: new ProgressReporter(io.stderr, io.clock, config.progress),
+      progress,
       io,
       timeoutMs: config.timeoutMs,
     });
   } catch (e) {
+    // A status line left by a failed wait would run into the message.
+    progress?.clear();
     if (e instanceof AcsctlError) {
       io.stderr.write(`acsctl: ${e.message}\n`);
       if (e.code === AcsctlErrorCode.Usage) io.stderr.write('(acsctl --help for usage)\n');
