@@ -127,6 +127,18 @@ describe(`${ProvisioningService.name} after a late CPE request`, () => {
     expect(await registry.popInbox('s3', 20)).toBeNull();
   });
 
+  it('applies a request of an older session without re-planning the live one', async () => {
+    const download = await firstDownload();
+    clock.advance(60_000);
+    await driver.send(driver.informEvent(cpe, ['1 BOOT'], 's5'));
+    // The first session's request, delivered late: applied to the state, the live session untouched.
+    await handle.service.handle(transferComplete('sess1', download.commandKey, 9010));
+    const faults = await handle.repositories.faults.find({ deviceId: cpe.deviceId });
+    expect(faults.items.map((f) => [f.kind, f.code])).toEqual([['transfer', 9010]]);
+    const raw = await registry.popInbox('s5', 100);
+    expect(raw === null ? null : decodeInboxEntry(raw)).toEqual({ kind: 'done' });
+  });
+
   it('retries a request whose Inform has not been applied yet', async () => {
     await firstDownload();
     clock.advance(60_000);

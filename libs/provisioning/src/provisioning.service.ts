@@ -409,10 +409,14 @@ export class ProvisioningService {
   /**
    * Whether the request belongs to a session newer than the device's live one, i.e. its Inform
    * (another topic) has not been applied yet. A request older than the live session is late and
-   * is applied as it is. Compares the gateway's event time with the live session's start.
+   * is applied as it is. An Inform recorded as applied settles it; otherwise the gateway's event
+   * time is compared with the live session's start (a clock skew larger than the time between
+   * two sessions could hold a late request back until the bus dead-letters it; replayable).
    */
   private informPending(event: CpeRequestEventV1, cur: Current): boolean {
     if (cur.state === undefined) return true;
+    // The gateway names a session's Inform event `<sessionId>/inform`: applied = not pending.
+    if (cur.doc?.appliedEvents.includes(`${event.sessionId}/inform`) === true) return false;
     if (cur.session === undefined) return false;
     const at = Date.parse(event.occurredAt);
     return Number.isFinite(at) && at >= cur.session.startedAt;
