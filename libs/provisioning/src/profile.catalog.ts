@@ -1,4 +1,4 @@
-import type { Profile } from '@acs/domain';
+import type { Profile, ScriptEvaluator } from '@acs/domain';
 import { DomainError, parseProfile } from '@acs/domain';
 import type { DocumentRepository } from '@acs/store';
 import { StoreError, StoreErrorCode } from '@acs/store';
@@ -19,6 +19,8 @@ export class ProfileCatalog {
     private readonly repo: DocumentRepository<ProfileDocument>,
     private readonly clock: Clock,
     private readonly ttlMs = 5_000,
+    /** Compiles profile scripts on save, so a syntax error is refused then, not found in a session. */
+    private readonly scripts?: ScriptEvaluator,
   ) {}
 
   /**
@@ -34,6 +36,16 @@ export class ProfileCatalog {
         throw new ProvisioningError(ProvisioningErrorCode.InvalidProfile, e.message, e.issues);
       throw e;
     }
+    const syntax =
+      parsed.script === undefined
+        ? undefined
+        : this.scripts?.check?.(parsed.name, parsed.script.source);
+    if (syntax !== undefined)
+      throw new ProvisioningError(
+        ProvisioningErrorCode.InvalidProfile,
+        'invalid profile: script does not compile',
+        [`script.source: ${syntax}`],
+      );
     // Compared and stored without the version, which the catalog assigns.
     const definition = JSON.stringify({ ...parsed, version: 1 });
     for (let attempt = 0; attempt < 5; attempt++) {

@@ -121,7 +121,13 @@ export async function startProvisioning(
   const clock = options.clock ?? new SystemClock();
   const logger = options.logger ?? silentLogger;
   const repositories = await openRepositories(options.store);
-  const profiles = new ProfileCatalog(repositories.profiles, clock, options.profileCacheTtlMs);
+  const scripts = options.scripts ?? (await QuickJsScriptEvaluator.create());
+  const profiles = new ProfileCatalog(
+    repositories.profiles,
+    clock,
+    options.profileCacheTtlMs,
+    scripts,
+  );
   for (const p of options.profiles ?? []) await profiles.save(p, 'startup');
   const tasks = new TaskService(repositories.tasks, repositories.audit, clock);
   const service = new ProvisioningService({
@@ -131,7 +137,7 @@ export async function startProvisioning(
     bus: options.bus,
     clock,
     logger,
-    scripts: options.scripts ?? (await QuickJsScriptEvaluator.create()),
+    scripts,
     options: {
       ...options.service,
       ...(options.policy === undefined ? {} : { policy: options.policy }),

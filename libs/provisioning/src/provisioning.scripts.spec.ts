@@ -10,6 +10,7 @@ import { ScriptFaultCode } from '@acs/domain';
 import { InMemorySessionRegistry } from '@acs/sessions';
 import { SqliteDocumentStore } from '@acs/store';
 import { startProvisioning, type ProvisioningHandle } from './provisioning.consumer';
+import { ProvisioningErrorCode } from './provisioning.error';
 import { ProvisioningService } from './provisioning.service';
 import { SessionDriver } from './testing/session.driver';
 
@@ -71,6 +72,16 @@ describe(`${ProvisioningService.name} with profile scripts`, () => {
     await bus.close();
     await registry.close();
     await store.close();
+  });
+
+  it('refuses to save a profile whose script does not compile, naming the field', async () => {
+    await expect(
+      handle.profiles.save({ name: 'broken', script: { source: 'declare.parameter(' } }, 'op'),
+    ).rejects.toMatchObject({
+      code: ProvisioningErrorCode.InvalidProfile,
+      details: [expect.stringMatching(/^script\.source: SyntaxError/)],
+    });
+    expect((await handle.profiles.list()).map((p) => p.name)).not.toContain('broken');
   });
 
   it('applies a script profile in the session, faults a runaway script, and converges to zero RPCs', async () => {

@@ -76,6 +76,37 @@ export class QuickJsScriptEvaluator implements ScriptEvaluator {
     }
   }
 
+  check(name: string, source: string): string | undefined {
+    const runtime = this.module.newRuntime();
+    try {
+      runtime.setMemoryLimit(8 << 20);
+      runtime.setMaxStackSize(256 << 10);
+      const deadline = this.clock.now() + 200;
+      runtime.setInterruptHandler(() => this.clock.now() > deadline);
+      const ctx = runtime.newContext();
+      try {
+        const r = ctx.evalCode(source, `${name}.profile.js`, { strict: true, compileOnly: true });
+        if (r.error) {
+          const message = messageOf(ctx.dump(r.error));
+          r.error.dispose();
+          return message.slice(0, 500);
+        }
+        r.value.dispose();
+        return undefined;
+      } finally {
+        ctx.dispose();
+      }
+    } catch (e) {
+      return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    } finally {
+      try {
+        runtime.dispose();
+      } catch {
+        // See evaluate(): nothing of a compile-only run is left to free.
+      }
+    }
+  }
+
   evaluate(request: ScriptRequest): ScriptRun {
     let runtime: QuickJSRuntime | undefined;
     let context: QuickJSContext | undefined;

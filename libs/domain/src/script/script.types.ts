@@ -74,4 +74,6 @@ export type ScriptRun =
 /** Runs one script, synchronously, inside its limits. Never throws for anything the script does. */
 export interface ScriptEvaluator {
   evaluate(request: ScriptRequest): ScriptRun;
+  /** Compiles without running (when a profile is saved): the syntax error, or undefined. */
+  check?(name: string, source: string): string | undefined;
 }
