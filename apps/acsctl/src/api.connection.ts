@@ -20,9 +20,20 @@ import { exitCodeForGrpcStatus } from './cli.exit-codes';
 
 export interface ApiPort {
   unary<Req, Res>(method: MethodDefinition<Req, Res>, request: Req): Promise<Res>;
-  /** Server stream; ends when the server ends it; a non-OK status is thrown from the iteration. */
-  serverStream<Req, Res>(method: MethodDefinition<Req, Res>, request: Req): AsyncIterable<Res>;
+  /**
+   * Server stream; ends when the server ends it; a non-OK status is thrown from the iteration.
+   * The deadline is --timeout unless `deadlineMs` says otherwise (`null`: none, for a watch).
+   */
+  serverStream<Req, Res>(
+    method: MethodDefinition<Req, Res>,
+    request: Req,
+    options?: StreamOptions,
+  ): AsyncIterable<Res>;
   close(): void;
+}
+
+export interface StreamOptions {
+  readonly deadlineMs?: number | null;
 }
 
 export const ERROR_DETAIL_TRAILER = 'acs-error-bin';
@@ -70,14 +81,19 @@ export class GrpcApiConnection implements ApiPort {
   async *serverStream<Req, Res>(
     method: MethodDefinition<Req, Res>,
     request: Req,
+    options?: StreamOptions,
   ): AsyncIterable<Res> {
+    const ms = options?.deadlineMs;
     const call = this.client.makeServerStreamRequest(
       method.path,
       method.requestSerialize,
       method.responseDeserialize,
       request,
       this.metadata(),
-      { deadline: this.deadline() },
+      {
+        deadline:
+          ms === null ? Infinity : ms === undefined ? this.deadline() : new Date(Date.now() + ms),
+      },
     );
     const cancel = (): void => call.cancel();
     this.signal.addEventListener('abort', cancel, { once: true });

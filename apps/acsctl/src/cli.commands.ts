@@ -101,6 +101,17 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: { fields: FIELDS, params: PARAMS },
   },
   {
+    path: ['devices', 'watch'],
+    summary: 'print device changes as they happen, until Ctrl-C',
+    args: ['[DEVICE...]'],
+    minArgs: 0,
+    maxArgs: Infinity,
+    options: {
+      for: { type: 'string', arg: 'SECONDS', help: 'stop after this long (exit 0)' },
+    },
+    examples: ["acsctl devices watch --json | jq -c 'select(.boot)'"],
+  },
+  {
     path: ['devices', 'delete'],
     summary: 'delete a device and its state',
     args: ['DEVICE'],

@@ -6,6 +6,7 @@ import {
   devicesList,
   devicesTagAdd,
   devicesTagRemove,
+  devicesWatch,
 } from './commands/devices.commands';
 import { wake } from './commands/actions.commands';
 import { faultsClear, faultsList, faultsRetry } from './commands/faults.commands';
@@ -29,6 +30,7 @@ import {
 export const HANDLERS: Readonly<Record<string, CommandHandler>> = {
   'devices list': devicesList,
   'devices get': devicesGet,
+  'devices watch': devicesWatch,
   'devices delete': devicesDelete,
   'devices tag add': devicesTagAdd,
   'devices tag remove': devicesTagRemove,

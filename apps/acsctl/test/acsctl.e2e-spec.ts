@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +18,7 @@ import {
   TaskService,
 } from '@acs/provisioning';
 import { MongoDocumentStore } from '@acs/store';
-import { uniqueName } from '@acs/testing';
+import { expectEventually, uniqueName } from '@acs/testing';
 
 // The built CLI (apps/acsctl/dist/main.js, run as a child process like an operator's shell runs
 // it) against the real API: startNbi in this process, on FerretDB and Kafka from
@@ -338,6 +338,45 @@ describe('acsctl against the API', () => {
     ]);
     expect(r.code).toBe(4);
     expect(r.stderr).toContain('DEADLINE_EXCEEDED');
+  });
+
+  it('watches a device and prints its tag change; Ctrl-C ends the watch with 130', async () => {
+    const watcher = spawn(
+      process.execPath,
+      [MAIN, 'devices', 'watch', '00D09E-HG-0002', '--json'],
+      {
+        cwd: dir,
+        env: {
+          PATH: process.env['PATH'] ?? '',
+          ACS_API_ADDR: `127.0.0.1:${nbi.port}`,
+          ACS_API_KEY: admin,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    watcher.stdout.setEncoding('utf8').on('data', (s: string) => void (out += s));
+    const exited = new Promise<number | null>((r) => watcher.once('exit', (code) => r(code)));
+    try {
+      // The watch subscribes when its call arrives: tag until a change shows (bounded by the wait).
+      let n = 0;
+      await expectEventually(async () => {
+        await acsctl(['devices', 'tag', 'add', '00D09E-HG-0002', `seen-${n++}`]);
+        const changes = out
+          .trim()
+          .split('\n')
+          .filter((l) => l !== '')
+          .map(
+            (l) => JSON.parse(l) as { deviceId: string; tagsChanged?: boolean; tags?: string[] },
+          );
+        expect(changes.some((c) => c.deviceId === '00D09E-HG-0002' && c.tagsChanged === true)).toBe(
+          true,
+        );
+      }, 20_000);
+    } finally {
+      watcher.kill('SIGINT');
+    }
+    expect(await exited).toBe(130);
   });
 
   it('lists no faults as an empty table', async () => {

@@ -1,8 +1,14 @@
-import { DevicesServiceService, type Device, type ListDevicesRequest } from '@acs/proto';
+import { status } from '@grpc/grpc-js';
+import {
+  DevicesServiceService,
+  WatchDevicesResponse,
+  type Device,
+  type ListDevicesRequest,
+} from '@acs/proto';
 import { Device as DeviceMsg } from '@acs/proto';
 import { ExitCode } from '../cli.exit-codes';
 import { FakeApi } from '../testing/fake.api';
-import { runWith } from '../testing/cli.harness';
+import { runWith, statusError } from '../testing/cli.harness';
 
 function device(id: string, extra: Partial<Device> = {}): Device {
   return DeviceMsg.fromPartial({
@@ -128,5 +134,63 @@ describe('devices commands', () => {
     expect(api.calls[0]!.request).toEqual({ deviceId: 'A', tags: ['eu', 'vip'] });
     const rm = await runWith(api, ['devices', 'tag', 'remove', 'A', 'lab', '--json']);
     expect(JSON.parse(rm.stdout)).toEqual({ deviceId: 'A', tags: [] });
+  });
+});
+
+describe('devices watch', () => {
+  const change = (id: string, extra: Partial<WatchDevicesResponse> = {}): WatchDevicesResponse =>
+    WatchDevicesResponse.fromPartial({
+      changeId: id,
+      deviceId: 'A',
+      cause: 'inform',
+      occurredAt: { seconds: 1_700_000_000n, nanos: 0 },
+      ...extra,
+    });
+
+  it('prints each change once (the stream may redeliver), with no deadline by default', async () => {
+    const api = new FakeApi().onStream(DevicesServiceService.watchDevices, async function* () {
+      yield change('c1', {
+        boot: true,
+        parameters: [{ path: 'Device.X', value: 'v\x1b', type: 'string' }],
+      });
+      yield change('c1', { boot: true });
+      yield change('c2', {
+        tagsChanged: true,
+        tags: ['lab'],
+        parameters: [{ path: 'Device.Y', type: 'string' }],
+      });
+    });
+    const r = await runWith(api, ['devices', 'watch', 'A', 'B']);
+    expect(r.code).toBe(ExitCode.Ok);
+    expect(r.stdout).toBe(
+      [
+        '2023-11-14T22:13:20.000Z  A  inform  boot  Device.X=v\\x1b',
+        '2023-11-14T22:13:20.000Z  A  inform  tags=lab  Device.Y=(deleted)',
+        '',
+      ].join('\n'),
+    );
+    expect(api.calls[0]).toMatchObject({
+      request: { deviceIds: ['A', 'B'] },
+      options: { deadlineMs: null },
+    });
+  });
+
+  it('stops at --for with exit 0, and prints JSON lines', async () => {
+    const api = new FakeApi().onStream(DevicesServiceService.watchDevices, async function* () {
+      yield change('c1');
+      throw statusError(status.DEADLINE_EXCEEDED, 'deadline');
+    });
+    const r = await runWith(api, ['devices', 'watch', '--for', '5', '--json']);
+    expect(r.code).toBe(ExitCode.Ok);
+    expect(JSON.parse(r.stdout)).toMatchObject({ changeId: 'c1', deviceId: 'A' });
+    expect(api.calls[0]!.options).toEqual({ deadlineMs: 5000 });
+  });
+
+  it('reports a lost stream without --for as unavailable', async () => {
+    const api = new FakeApi().onStream(DevicesServiceService.watchDevices, async function* () {
+      yield change('c1');
+      throw statusError(status.UNAVAILABLE, 'gone');
+    });
+    expect((await runWith(api, ['devices', 'watch'])).code).toBe(ExitCode.Unavailable);
   });
 });

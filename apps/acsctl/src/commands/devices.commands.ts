@@ -1,10 +1,18 @@
-import { Device, DevicesServiceService, ParameterValue, type ListDevicesRequest } from '@acs/proto';
+import { status as GrpcStatus } from '@grpc/grpc-js';
+import {
+  Device,
+  DevicesServiceService,
+  ParameterValue,
+  WatchDevicesResponse,
+  type ListDevicesRequest,
+} from '@acs/proto';
+import { grpcStatusOf } from '../api.connection';
 import { flag, intOption, stringOption } from '../cli.args';
 import { ExitCode } from '../cli.exit-codes';
 import { commaList, isoTime, type CommandContext, type CommandHandler } from '../command.context';
-import type { Column } from '../output.formatter';
+import { cellText, type Column } from '../output.formatter';
 
-// devices list | get | delete | tag add | tag remove.
+// devices list | get | watch | delete | tag add | tag remove.
 
 const DEVICE_COLUMNS: readonly Column<Device>[] = [
   { header: 'ID', value: (d) => d.id },
@@ -139,3 +147,46 @@ async function tags(ctx: CommandContext, op: 'add' | 'remove'): Promise<ExitCode
   else ctx.print.text(`${deviceId}: tags ${res.tags.length === 0 ? '(none)' : res.tags.join(',')}`);
   return ExitCode.Ok;
 }
+
+/** Change ids remembered to drop redeliveries (the stream is at-least-once). */
+const SEEN_CHANGES = 10_000;
+
+function changeLine(c: WatchDevicesResponse): string {
+  const flags = [c.created && 'created', c.boot && 'boot', c.bootstrap && 'bootstrap'].filter(
+    (f): f is string => typeof f === 'string',
+  );
+  const parts = [
+    isoTime(c.occurredAt) ?? '-',
+    c.deviceId,
+    c.cause,
+    ...flags,
+    ...(c.tagsChanged ? [`tags=${c.tags.join(',')}`] : []),
+    ...c.parameters.map((p) => `${p.path}=${p.value ?? '(deleted)'}`),
+    ...(c.truncated ? ['…'] : []),
+  ];
+  return parts.map((p) => cellText(p)).join('  ');
+}
+
+export const devicesWatch: CommandHandler = async (ctx) => {
+  const seconds = intOption(ctx.options, 'for', 1, 7 * 86_400);
+  const seen = new Set<string>();
+  try {
+    for await (const change of ctx.api.serverStream(
+      DevicesServiceService.watchDevices,
+      { deviceIds: [...ctx.args] },
+      { deadlineMs: seconds === undefined ? null : seconds * 1000 },
+    )) {
+      if (seen.has(change.changeId)) continue;
+      seen.add(change.changeId);
+      if (seen.size > SEEN_CHANGES) seen.delete(seen.values().next().value as string);
+      if (ctx.format === 'json') ctx.print.jsonLine(WatchDevicesResponse.toJSON(change));
+      else ctx.print.text(changeLine(change));
+    }
+  } catch (e) {
+    // --for ends the watch by the call's deadline: the asked-for end, not a failure.
+    if (seconds !== undefined && grpcStatusOf(e) === GrpcStatus.DEADLINE_EXCEEDED)
+      return ExitCode.Ok;
+    throw e;
+  }
+  return ExitCode.Ok;
+};

@@ -1,5 +1,5 @@
 import type { MethodDefinition } from '@grpc/grpc-js';
-import type { ApiPort } from '../api.connection';
+import type { ApiPort, StreamOptions } from '../api.connection';
 
 // An ApiPort for unit tests of command handlers: answers per method path with a function of the
 // request (return the response, or throw what apiError() makes of a status), records calls.
@@ -7,7 +7,7 @@ import type { ApiPort } from '../api.connection';
 type Answer = (request: unknown) => unknown;
 
 export class FakeApi implements ApiPort {
-  readonly calls: { path: string; request: unknown }[] = [];
+  readonly calls: { path: string; request: unknown; options?: StreamOptions | undefined }[] = [];
   closed = false;
   private readonly unaryAnswers = new Map<string, Answer>();
   private readonly streamAnswers = new Map<string, (request: unknown) => AsyncIterable<unknown>>();
@@ -37,9 +37,10 @@ export class FakeApi implements ApiPort {
   async *serverStream<Req, Res>(
     method: MethodDefinition<Req, Res>,
     request: Req,
+    options?: StreamOptions,
   ): AsyncIterable<Res> {
     const decoded = method.requestDeserialize(method.requestSerialize(request));
-    this.calls.push({ path: method.path, request: decoded });
+    this.calls.push({ path: method.path, request: decoded, options });
     const answer = this.streamAnswers.get(method.path);
     if (answer === undefined) throw new Error(`FakeApi: no answer for ${method.path}`);
     for await (const m of answer(decoded)) yield m as Res;
