@@ -22,14 +22,30 @@ export interface Operators<V> {
   readonly $exists?: boolean;
 }
 
-/** A condition on one field: a scalar (equality) or an operator object. Non-scalar fields get `never`. */
+/**
+ * Array membership: the field is an array holding `$has` (an element equal to it, same type), or
+ * is that value itself (MongoDB's rule for `{ tags: 'gold' }`). Served by a `multikey` index.
+ */
+export interface ArrayOperators<E> {
+  readonly $has: E;
+}
+
+/**
+ * A condition on one field: a scalar (equality) or an operator object; on an array of scalars,
+ * membership (`$has`). Other non-scalar fields get `never`.
+ */
 export type Condition<V> = [NonNullable<V>] extends [Scalar]
   ? NonNullable<V> | null | Operators<NonNullable<V>>
-  : never;
+  : [NonNullable<V>] extends [readonly (infer E)[]]
+    ? [E] extends [Scalar]
+      ? ArrayOperators<NonNullable<E>>
+      : never
+    : never;
 
 /**
  * The query subset both backends evaluate identically: equality, `$in`, `$ne`,
- * `$exists` and range operators on scalar (dotted) fields, all ANDed together.
+ * `$exists` and range operators on scalar (dotted) fields, `$has` on arrays of
+ * scalars, all ANDed together.
  * A field that is missing and a field that is `null` both match `null`.
  */
 export type Query<T> = {
@@ -43,6 +59,12 @@ export interface IndexSpec<T> {
   /** One field, or several for a compound index, in order. */
   readonly fields: Sort<T>;
   readonly unique?: boolean;
+  /**
+   * The (single) field holds an array of scalars: one index entry per element, serving `$has`.
+   * SQLite keeps them in a side table maintained by triggers; MongoDB makes any index on an array
+   * field multikey by itself. Not with `unique`.
+   */
+  readonly multikey?: boolean;
   /** Defaults to the MongoDB style `a_1_b_-1` with `-` replaced (`a_1_b_desc`). */
   readonly name?: string;
 }

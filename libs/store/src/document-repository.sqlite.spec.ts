@@ -78,3 +78,28 @@ describe('SQLite query translation', () => {
     expect(plan({}, { model: 1 })).toContain('USING INDEX plans__model_1');
   });
 });
+
+describe('SQLite multikey index', () => {
+  it('drives a $has query from the side table in _id order, without sorting', async () => {
+    const store = SqliteDocumentStore.open({ directory: ':memory:' });
+    type Doc = { _id: string; tags: string[]; model: string };
+    const repo = await store.collection<Doc>('mk', {
+      indexes: [{ fields: { tags: 1 }, multikey: true }],
+    });
+    await repo.insert({ _id: 'a', tags: ['gold'], model: 'm' });
+    await repo.insert({ _id: 'b', tags: ['gold'], model: 'm' });
+    const first = await repo.find({ tags: { $has: 'gold' } }, { limit: 1 });
+    expect(first.items.map((d) => d._id)).toEqual(['a']);
+    const after = first.next!;
+    for (const plan of [
+      store.explainFind<Doc>('mk', { tags: { $has: 'gold' }, model: 'm' }, { limit: 10, after }),
+      store.explainFind<Doc>('mk', { tags: { $has: 'gold' }, _id: { $gt: 'a' } }, { limit: 10 }),
+    ]) {
+      expect(plan.join('\n')).toMatch(
+        /SEARCH m USING PRIMARY KEY \(path=\? AND kind=\? AND value=\? AND id>\?\)/,
+      );
+      expect(plan.join('\n')).not.toContain('TEMP B-TREE');
+    }
+    await store.close();
+  });
+});

@@ -16,7 +16,8 @@ import { assertName } from './field-path';
 import { encodeCursor, keysetClauses, normalizeLimit, normalizeSort } from './find.cursor';
 import { normalizeIndexes, type NormalizedIndex } from './index-spec';
 import { normalizeQuery } from './query.normalize';
-import { fieldSql, orderSql, whereSql } from './sqlite.query';
+import { ensureMultikey, multikeyTable } from './sqlite.multikey';
+import { fieldSql, fromWhereSql, orderSql } from './sqlite.query';
 import { StoreError, StoreErrorCode, missingOrConflictError } from './store.error';
 import { applyPatch, assertId, assertVersion, normalizePatch, toStorable } from './stored-document';
 
@@ -70,7 +71,8 @@ function mapError(
 
 /** The SELECT of a find: the same text for running it and for explaining its plan. */
 function findSql(
-  table: string,
+  collection: string,
+  indexes: readonly NormalizedIndex[],
   query: unknown,
   options: FindOptions<Identified>,
 ): {
@@ -82,17 +84,24 @@ function findSql(
   const clauses = normalizeQuery(query);
   const keys = normalizeSort(options.sort);
   const limit = normalizeLimit(options.limit);
-  const where = whereSql(
+  const { from, where, id } = fromWhereSql(
+    `"${collection}"`,
     clauses,
     options.after === undefined ? undefined : keysetClauses(keys, options.after),
+    sideOf(collection, indexes),
   );
   const params: SQLInputValue[] = [...where.params];
-  let sql = `SELECT _id, _version, doc FROM ${table} WHERE ${where.text} ORDER BY ${orderSql(keys)}`;
+  let sql = `SELECT _id, _version, doc FROM ${from} WHERE ${where.text} ORDER BY ${orderSql(keys, id)}`;
   if (limit !== undefined) {
     sql += ' LIMIT ?';
     params.push(limit + 1); // one more tells whether a next page exists
   }
   return { sql, params, keys, ...(limit === undefined ? {} : { limit }) };
+}
+
+function sideOf(collection: string, indexes: readonly NormalizedIndex[]) {
+  const paths = indexes.filter((i) => i.multikey).map((i) => (i.keys[0] as { path: string }).path);
+  return { side: multikeyTable(collection), multikey: new Set(paths) };
 }
 
 function toDocument<T>(row: Row): Versioned<T> {
@@ -149,7 +158,9 @@ class SqliteDocumentRepository<T extends Identified> implements DocumentReposito
       db.exec(
         `CREATE TABLE IF NOT EXISTS ${this.table} (_id TEXT PRIMARY KEY, _version INTEGER NOT NULL, doc TEXT NOT NULL) STRICT`,
       );
+      ensureMultikey(db, this.name, this.indexes);
       for (const index of this.indexes) {
+        if (index.multikey) continue;
         const columns = index.keys
           .map((k) => `${fieldSql(k.path).value} ${k.dir === 1 ? 'ASC' : 'DESC'}`)
           .join(', ');
@@ -183,7 +194,7 @@ class SqliteDocumentRepository<T extends Identified> implements DocumentReposito
 
   async find(query: Query<T>, options: FindOptions<T> = {}): Promise<Page<T>> {
     await Promise.resolve();
-    const { sql, params, keys, limit } = findSql(this.table, query, options);
+    const { sql, params, keys, limit } = findSql(this.name, this.indexes, query, options);
     return this.run((db) => {
       const rows = this.stmt(db, sql).all(...params) as unknown as Row[];
       const items = rows.slice(0, limit).map((r) => toDocument<T>(r));
@@ -195,9 +206,14 @@ class SqliteDocumentRepository<T extends Identified> implements DocumentReposito
 
   async count(query: Query<T>): Promise<number> {
     await Promise.resolve();
-    const where = whereSql(normalizeQuery(query));
+    const { from, where } = fromWhereSql(
+      this.table,
+      normalizeQuery(query),
+      undefined,
+      sideOf(this.name, this.indexes),
+    );
     return this.run((db) => {
-      const row = this.stmt(db, `SELECT count(*) AS n FROM ${this.table} WHERE ${where.text}`).get(
+      const row = this.stmt(db, `SELECT count(*) AS n FROM ${from} WHERE ${where.text}`).get(
         ...where.params,
       ) as { n: number };
       return row.n;
@@ -269,6 +285,8 @@ class SqliteDocumentRepository<T extends Identified> implements DocumentReposito
  */
 export class SqliteDocumentStore implements DocumentStore {
   private db: DatabaseSync | undefined;
+  /** Indexes declared per collection by `collection()` (explainFind plans like find). */
+  private readonly declared = new Map<string, readonly NormalizedIndex[]>();
 
   private constructor(db: DatabaseSync) {
     this.db = db;
@@ -310,7 +328,12 @@ export class SqliteDocumentStore implements DocumentStore {
     options: FindOptions<T> = {},
   ): string[] {
     assertName('collection', collection);
-    const { sql, params } = findSql(`"${collection}"`, query, options);
+    const { sql, params } = findSql(
+      collection,
+      this.declared.get(collection) ?? [],
+      query,
+      options,
+    );
     return this.database()
       .prepare(`EXPLAIN QUERY PLAN ${sql}`)
       .all(...params)
@@ -328,11 +351,9 @@ export class SqliteDocumentStore implements DocumentStore {
     options: CollectionOptions<T> = {},
   ): Promise<DocumentRepository<T>> {
     assertName('collection', name);
-    const repository = new SqliteDocumentRepository<T>(
-      this,
-      name,
-      normalizeIndexes(options.indexes),
-    );
+    const indexes = normalizeIndexes(options.indexes);
+    this.declared.set(name, indexes);
+    const repository = new SqliteDocumentRepository<T>(this, name, indexes);
     await repository.ensureIndexes();
     return repository;
   }

@@ -7,6 +7,8 @@ export interface NormalizedIndex {
   readonly name: string;
   readonly keys: readonly SortKey[];
   readonly unique: boolean;
+  /** One entry per array element (single field, ascending, not unique). */
+  readonly multikey: boolean;
 }
 
 /** Validates index declarations and gives each a name (`serial_1_oui_desc` unless named). */
@@ -33,6 +35,12 @@ export function normalizeIndexes<T>(specs: readonly IndexSpec<T>[] | undefined):
     if (seen.has(name))
       throw new StoreError(StoreErrorCode.InvalidQuery, `index ${name} declared twice`);
     seen.add(name);
-    return { name, keys, unique: spec.unique === true };
+    const multikey = spec.multikey === true;
+    if (multikey && (keys.length !== 1 || spec.unique === true))
+      throw new StoreError(
+        StoreErrorCode.InvalidQuery,
+        `index ${name}: a multikey index has one field and is not unique`,
+      );
+    return { name, keys, unique: spec.unique === true, multikey };
   });
 }

@@ -18,6 +18,18 @@ const INVALID_CODES = new Set([2, 9, 14, 28, 40, 52, 56, 57]);
 // FerretDB 1.24 (SQLite backend) reports a unique violation caused by an
 // update as InternalError (code 1) carrying SQLite's message, not as E11000.
 const FERRETDB_UNIQUE = /UNIQUE constraint failed: index '([^']+)'/;
+// On its PostgreSQL backend the same case carries PostgreSQL's message; the index is named
+// `<table>_<mangled name>_<FNV-1a 32 of our index name, hex>_idx` (FerretDB's metadata registry).
+const FERRETDB_PG_UNIQUE = /duplicate key value violates unique constraint "([^"]+)"/;
+
+/** FNV-1a 32-bit of the UTF-8 bytes, as 8 hex digits (how FerretDB suffixes its PG index names). */
+function fnv1a32(text: string): string {
+  let hash = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(text)) {
+    hash = Math.imul(hash ^ byte, 0x01000193);
+  }
+  return (hash >>> 0).toString(16).padStart(8, '0');
+}
 
 function duplicateKey(
   error: MongoServerError,
@@ -30,6 +42,9 @@ function duplicateKey(
   const sqliteIndex = FERRETDB_UNIQUE.exec(error.message)?.[1];
   if (index === undefined && sqliteIndex !== undefined)
     index = indexNames.find((name) => sqliteIndex.endsWith(`_${name}`));
+  const pgIndex = FERRETDB_PG_UNIQUE.exec(error.message)?.[1];
+  if (index === undefined && pgIndex !== undefined)
+    index = indexNames.find((name) => pgIndex.endsWith(`_${fnv1a32(name)}_idx`));
   return new StoreError(
     StoreErrorCode.DuplicateKey,
     `duplicate key in ${collection}${index === undefined ? '' : ` (index ${index})`}`,
@@ -60,7 +75,11 @@ export function mapMongoError(
   }
   if (error instanceof MongoServerError) {
     const code = typeof error.code === 'number' ? error.code : undefined;
-    if (code === 11000 || (code === 1 && FERRETDB_UNIQUE.test(error.message))) {
+    if (
+      code === 11000 ||
+      (code === 1 &&
+        (FERRETDB_UNIQUE.test(error.message) || FERRETDB_PG_UNIQUE.test(error.message)))
+    ) {
       throw duplicateKey(error, collection, indexNames);
     }
     if (code !== undefined && UNAVAILABLE_CODES.has(code)) {

@@ -16,6 +16,9 @@ function clauseFilter(clause: Clause): Document {
       return { [clause.path]: { [`$${clause.op}`]: clause.value } };
     case 'exists':
       return { [clause.path]: { $exists: clause.value } };
+    case 'has':
+      // On an array field `$eq` is membership (and uses a multikey index); on a scalar, equality.
+      return { [clause.path]: { $eq: clause.value } };
   }
 }
 

@@ -6,7 +6,8 @@ export type Clause =
   | { readonly path: string; readonly op: 'eq' | 'ne'; readonly value: Scalar }
   | { readonly path: string; readonly op: 'in'; readonly values: readonly Scalar[] }
   | { readonly path: string; readonly op: RangeOp; readonly value: string | number }
-  | { readonly path: string; readonly op: 'exists'; readonly value: boolean };
+  | { readonly path: string; readonly op: 'exists'; readonly value: boolean }
+  | { readonly path: string; readonly op: 'has'; readonly value: string | number | boolean };
 
 export type RangeOp = 'gt' | 'gte' | 'lt' | 'lte';
 
@@ -45,6 +46,11 @@ function operatorClause(path: string, op: string, value: unknown): Clause {
     case '$exists':
       if (typeof value !== 'boolean') throw invalid(`${path}: $exists needs a boolean`);
       return { path, op: 'exists', value };
+    case '$has':
+      // null would also match a missing field in MongoDB: not membership, so refused.
+      if (value === null || !isScalar(value))
+        throw invalid(`${path}: $has needs a string, finite number or boolean`);
+      return { path, op: 'has', value };
     default:
       throw invalid(`${path}: unsupported operator ${JSON.stringify(op)}`);
   }

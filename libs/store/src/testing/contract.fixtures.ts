@@ -10,6 +10,8 @@ export interface Device {
   online?: boolean;
   firmware?: { version: string; build?: number };
   tags?: string[];
+  /** Mixed-type array: `$has` compares within one type. */
+  labels?: (string | number | boolean)[];
 }
 
 // Typed `unknown`: Jest's asymmetric matchers are `any`.

@@ -3,6 +3,7 @@ import type { DocumentRepository, DocumentStore, Versioned } from '../document-r
 import { StoreErrorCode } from '../store.error';
 import { code, dev, type Device } from './contract.fixtures';
 import { describeFindContract } from './find.contract';
+import { describeMultikeyContract } from './multikey.contract';
 
 /** How the contract suite reaches one backend. */
 export interface ContractHarness {
@@ -93,6 +94,28 @@ export function describeDocumentStoreContract(
     });
 
     describeFindContract(devices);
+    describeMultikeyContract((multikey) =>
+      store.collection<Device>(collectionName(), {
+        indexes: multikey
+          ? [
+              { fields: { tags: 1 }, multikey: true },
+              { fields: { labels: 1 }, multikey: true },
+            ]
+          : [],
+      }),
+    );
+    it('indexes the documents stored before a multikey index was declared', async () => {
+      const name = collectionName();
+      const plain = await store.collection<Device>(name);
+      await plain.insert(dev(1, { tags: ['gold'] }));
+      await plain.insert(dev(2, { tags: ['silver'] }));
+      const indexed = await store.collection<Device>(name, {
+        indexes: [{ fields: { tags: 1 }, multikey: true }],
+      });
+      expect((await indexed.find({ tags: { $has: 'gold' } })).items.map((d) => d._id)).toEqual([
+        'd001',
+      ]);
+    });
 
     describe('optimistic updates', () => {
       it('applies a patch when the version matches and bumps the version', async () => {
