@@ -110,6 +110,28 @@ export function operationToProto(op: DomainOperation): TaskOperation {
       };
     case 'refresh':
       return { kind: { $case: 'refresh', value: { path: op.path } } };
+    case 'upload':
+      return {
+        kind: {
+          $case: 'upload',
+          value: {
+            fileType: op.file.fileType,
+            url: op.file.url,
+            username: op.file.username,
+            // Never echoed back: the task list is readable by viewers.
+            password: '',
+            delaySeconds: op.file.delaySeconds,
+            commandKey: op.file.commandKey,
+          },
+        },
+      };
+    case 'scheduleInform':
+      return {
+        kind: {
+          $case: 'scheduleInform',
+          value: { delaySeconds: op.delaySeconds, commandKey: op.commandKey },
+        },
+      };
   }
 }
 
@@ -164,6 +186,26 @@ export function operationFromProto(op: TaskOperation | undefined, field: string)
         },
       };
     }
+    case 'upload': {
+      const f = k.value;
+      return {
+        kind: k.$case,
+        file: {
+          fileType: f.fileType,
+          url: f.url,
+          username: f.username,
+          password: f.password,
+          delaySeconds: f.delaySeconds,
+          commandKey: f.commandKey,
+        },
+      };
+    }
+    case 'scheduleInform':
+      return {
+        kind: k.$case,
+        delaySeconds: k.value.delaySeconds,
+        commandKey: k.value.commandKey,
+      };
   }
 }
 

@@ -82,6 +82,7 @@ export function auditOfResult(rpc: PlannedRpc, result: CwmpMessage, at: number):
     case 'Reboot':
     case 'FactoryReset':
     case 'Download':
+    case 'Upload':
     case 'ScheduleInform':
       return [
         {

@@ -367,7 +367,7 @@ export class ProvisioningService {
       );
     if (cur.state === undefined) return undefined;
     const now = this.d.clock.now();
-    // TR-069 A.3.3.2: FaultCode 0 = the Download succeeded; otherwise a transfer fault.
+    // TR-069 A.3.3.2: FaultCode 0 = the Download/Upload succeeded; otherwise a transfer fault.
     const applied = applyTransferComplete(cur.state, req, now, this.options.policy);
     if (applied === cur.state) return undefined;
     let next = applied;

@@ -328,6 +328,29 @@ class Merger {
             source,
           });
         return;
+      case 'upload': {
+        if (this.state.actionRuns[key] !== undefined) return;
+        const { commandKey, ...file } = op.file;
+        this.actions.push({
+          kind: 'upload',
+          key,
+          // Unique per task so its TransferComplete finds it; the caller's key when given.
+          commandKey: commandKey === '' ? `task-${t.id}`.slice(0, 32) : commandKey,
+          file,
+          source,
+        });
+        return;
+      }
+      case 'scheduleInform':
+        if (this.state.actionRuns[key] === undefined)
+          this.actions.push({
+            kind: 'scheduleInform',
+            key,
+            delaySeconds: op.delaySeconds,
+            commandKey: op.commandKey,
+            source,
+          });
+        return;
     }
   }
 

@@ -56,12 +56,23 @@ export interface DownloadFile {
   readonly password: string;
 }
 
+/** TR-069 A.4.1.5 Upload arguments (CommandKey apart). */
+export interface UploadFile {
+  readonly url: string;
+  readonly fileType: string;
+  readonly username: string;
+  readonly password: string;
+  readonly delaySeconds: number;
+}
+
 export type DesiredAction =
   | { readonly kind: 'reboot' | 'factoryReset'; readonly key: string; readonly source: SourceRef }
   | {
       readonly kind: 'scheduleInform';
       readonly key: string;
       readonly delaySeconds: number;
+      /** A task's CommandKey (TR-069 A.4.1.2); default: the action key's last 32 characters. */
+      readonly commandKey?: string;
       readonly source: SourceRef;
     }
   | {
@@ -77,6 +88,14 @@ export type DesiredAction =
       /** For firmware: the SoftwareVersion the file brings; the download is done once it is reported. */
       readonly version?: string;
       readonly file: DownloadFile;
+      readonly source: SourceRef;
+    }
+  | {
+      readonly kind: 'upload';
+      readonly key: string;
+      /** Identifies the transfer (TR-069 A.4.1.5): its TransferComplete carries it back. */
+      readonly commandKey: string;
+      readonly file: UploadFile;
       readonly source: SourceRef;
     };
 

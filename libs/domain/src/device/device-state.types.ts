@@ -66,7 +66,7 @@ export type FaultKind =
   | 'cpe'
   /** The value was set, confirmed, and read back different too often: set no more. */
   | 'loop'
-  /** A Download reported failure in TransferComplete. */
+  /** A Download or Upload reported failure in TransferComplete. */
   | 'transfer'
   /** A profile script failed (error, timeout, memory, invalid declarations): `ScriptFaultCode`. */
   | 'script';
@@ -99,6 +99,8 @@ export interface TransferRecord {
   readonly startedAt: number;
   /** The software version the download should bring, for firmware. */
   readonly version?: string;
+  /** The RPC that started it; absent = Download (records from before Upload existed). */
+  readonly method?: 'Upload';
   /** Who asked for it and the action key, to record a failed TransferComplete against. */
   readonly source: SourceRef;
   readonly target: string;
@@ -160,7 +162,7 @@ export interface DeviceState {
   readonly inFlight?: readonly InFlight[];
   /** AddObjects confirmed only by ParameterKey, waiting for the table's rediscovery. */
   readonly unlinked?: readonly UnlinkedAdd[];
-  /** Downloads the device accepted and has not completed (TransferComplete pending). */
+  /** Downloads/Uploads the device accepted and has not completed (TransferComplete pending). */
   readonly transfers: Readonly<Record<string, TransferRecord>>;
 }
 

@@ -105,7 +105,9 @@ export function applyFault(
     for (const item of rpc.items) record(faults, item, rpc, code, message, now, p, true);
   } else {
     for (const item of rpc.items) {
-      if (code === INVALID_PARAMETER_NAME && rpc.purpose !== 'download') absent[item.target] = now;
+      // A transfer's target is an action key, not a path: 9005 there says nothing about absence.
+      const transfer = rpc.purpose === 'download' || rpc.purpose === 'upload';
+      if (code === INVALID_PARAMETER_NAME && !transfer) absent[item.target] = now;
       record(faults, item, rpc, code, message, now, p);
     }
   }
@@ -143,8 +145,8 @@ export function clearFaultsOf(state: DeviceState, source: SourceRef): DeviceStat
 }
 
 /**
- * TransferComplete (TR-069 A.3.3.2) for a Download the ACS started: FaultCode 0 = success;
- * 9010–9020 are transfer faults, recorded against the profile/task that asked for the download.
+ * TransferComplete (TR-069 A.3.3.2) for a Download or Upload the ACS started: FaultCode 0 =
+ * success; 9010–9020 are transfer faults, recorded against the profile/task that asked for it.
  * A firmware transfer that "succeeds" while the Inform of the same session still reports the old
  * SoftwareVersion is a failure too (else it would be downloaded again every session); after
  * `loopThreshold` of those it is a loop and not retried until the profile changes.
@@ -175,7 +177,7 @@ export function applyTransferComplete(
     source: t.source,
     target: t.target,
     kind: loop ? 'loop' : 'transfer',
-    method: 'Download',
+    method: t.method ?? 'Download',
     code,
     message: unchanged
       ? `transfer completed but SoftwareVersion is ${state.softwareVersion ?? 'unknown'}, not ${t.version ?? ''}`

@@ -14,7 +14,11 @@ import {
   type Row,
 } from '../testing/plan.table';
 
-// Table: SetParameterAttributes, Download, ScheduleInform, Reboot/FactoryReset ordering and triggers, tasks (issue 5, points 3, 4 and 6).
+const UP = 'http://127.0.0.1:7071/upload/cfg';
+const LOG = '2 Vendor Log File';
+const CFG = '1 Vendor Configuration File';
+
+// Table: SetParameterAttributes, Download, Upload, ScheduleInform, Reboot/FactoryReset ordering and triggers, tasks (issue 5, points 3, 4 and 6).
 
 const rows: Row[] = [
   // --- notification attributes ---
@@ -267,6 +271,63 @@ const rows: Row[] = [
     ],
     phase: 'actions',
     rpcs: ['Download http://127.0.0.1:7070/cfg.xml'],
+  },
+  {
+    name: 'runs an upload task with its FileType and URL',
+    tasks: [{ id: 't1', operation: { kind: 'upload', file: { fileType: LOG, url: UP } } }],
+    phase: 'actions',
+    rpcs: [`Upload ${LOG} ${UP}`],
+  },
+  {
+    name: 'does not upload again while its transfer is in progress',
+    tasks: [{ id: 't1', operation: { kind: 'upload', file: { fileType: LOG, url: UP } } }],
+    patch: () => ({
+      transfers: {
+        'task-t1': {
+          commandKey: 'task-t1',
+          startedAt: NOW - 60_000,
+          method: 'Upload',
+          source: { kind: 'task', id: 't1' },
+          target: 'task:t1',
+        },
+      },
+    }),
+    phase: 'done',
+    rpcs: [],
+    skipped: ['task:t1:inProgress'],
+  },
+  {
+    name: 'runs a scheduleInform task',
+    tasks: [{ id: 't1', operation: { kind: 'scheduleInform', delaySeconds: 5 } }],
+    phase: 'actions',
+    rpcs: ['ScheduleInform 5'],
+  },
+  {
+    name: 'does not schedule an Inform twice for one task',
+    tasks: [{ id: 't1', operation: { kind: 'scheduleInform', delaySeconds: 5 } }],
+    patch: () => ({ actionRuns: { 'task:t1': NOW - 10 } }),
+    phase: 'done',
+    rpcs: [],
+  },
+  {
+    name: 'orders Download, Upload, ScheduleInform, then Reboot last',
+    tasks: [
+      { id: 't1', operation: { kind: 'reboot' } },
+      { id: 't2', operation: { kind: 'scheduleInform', delaySeconds: 5 } },
+      { id: 't3', operation: { kind: 'upload', file: { fileType: CFG, url: UP } } },
+      { id: 't4', operation: { kind: 'download', file: { url: FW.url } } },
+    ],
+    phase: 'actions',
+    rpcs: [`Download ${FW.url}`, `Upload ${CFG} ${UP}`, 'ScheduleInform 5', 'Reboot'],
+  },
+  {
+    name: 'holds an upload back until the writes are done',
+    tasks: [
+      { id: 't1', operation: { kind: 'upload', file: { fileType: CFG, url: UP } } },
+      { id: 't2', operation: { kind: 'setParameters', values: { [PIINT]: 600 } } },
+    ],
+    phase: 'write',
+    rpcs: [`SPV ${PIINT}=unsignedInt:600`],
   },
   {
     name: 'ignores an expired task',

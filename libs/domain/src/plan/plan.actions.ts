@@ -4,8 +4,10 @@ import type { DeviceView } from './device-view';
 import type { PlanContext, PlannedRpc, SkipReason } from './plan.types';
 import { stableHash } from './stable-hash';
 
-// One-off actions: DeleteObject from tasks (write step), then Download, ScheduleInform, and
-// FactoryReset or Reboot last (actions step).
+// One-off actions: DeleteObject from tasks (write step), then Download, Upload, ScheduleInform,
+// and FactoryReset or Reboot last (actions step): a transfer or a scheduled Inform accepted
+// before the reboot is kept across it (TR-069 A.3.2.8, A.4.1.5), one sent after would be lost
+// with the session the reboot ends.
 
 /** What the action planners need from the engine: the state, fault gating and skip reporting. */
 export interface PlanGate {
@@ -18,6 +20,7 @@ export interface PlanGate {
 
 export function actionRpcs(b: PlanGate, actions: readonly DesiredAction[]): PlannedRpc[] {
   const downloads: PlannedRpc[] = [];
+  const uploads: PlannedRpc[] = [];
   const informs: PlannedRpc[] = [];
   const reboots: DesiredAction[] = [];
   const resets: DesiredAction[] = [];
@@ -48,12 +51,26 @@ export function actionRpcs(b: PlanGate, actions: readonly DesiredAction[]): Plan
         });
         break;
       }
+      case 'upload': {
+        const t = b.state.transfers[a.commandKey];
+        if (t !== undefined && b.ctx.now - t.startedAt < b.view.policy.transferTimeoutMs) {
+          b.skip(a.key, a.source, 'inProgress');
+          break;
+        }
+        uploads.push({
+          request: { type: 'Upload', commandKey: a.commandKey, ...a.file },
+          purpose: 'upload',
+          items: [item],
+          actionKeys: [a.key],
+        });
+        break;
+      }
       case 'scheduleInform':
         informs.push({
           request: {
             type: 'ScheduleInform',
             delaySeconds: a.delaySeconds,
-            commandKey: a.key.slice(-32),
+            commandKey: a.commandKey ?? a.key.slice(-32),
           },
           purpose: 'scheduleInform',
           items: [item],
@@ -87,7 +104,7 @@ export function actionRpcs(b: PlanGate, actions: readonly DesiredAction[]): Plan
       items: reboots.map((a) => ({ target: a.key, source: a.source })),
       actionKeys: reboots.map((a) => a.key),
     });
-  return [...downloads, ...informs, ...last];
+  return [...downloads, ...uploads, ...informs, ...last];
 }
 
 export function deleteActions(b: PlanGate, actions: readonly DesiredAction[]): PlannedRpc[] {

@@ -17,6 +17,7 @@ export type RpcPurpose =
   | 'set'
   | 'setAttributes'
   | 'download'
+  | 'upload'
   | 'scheduleInform'
   | 'factoryReset'
   | 'reboot';
@@ -47,7 +48,7 @@ export type SkipReason =
   | 'notWritable'
   /** An `[alias]` path whose instance is not known. */
   | 'unresolvedAlias'
-  /** A Download with the same CommandKey is still in progress. */
+  /** A Download or Upload with the same CommandKey is still in progress. */
   | 'inProgress';
 
 export interface Skipped {
@@ -80,7 +81,7 @@ export interface PlanPolicy {
   /** First retry after a fault; doubles per retry (exponential backoff). */
   readonly backoffBaseMs: number;
   readonly backoffMaxMs: number;
-  /** A Download not completed within this time may be sent again. */
+  /** A Download or Upload not completed within this time may be sent again. */
   readonly transferTimeoutMs: number;
 }
 

@@ -15,13 +15,38 @@ import { recordSent, settleSent } from '../device/in-flight.reducers';
 import type { PlannedRpc, PlanPolicy } from './plan.types';
 
 // Applies what the device answered to one planned RPC: the matching reducer, then the plan's
-// bookkeeping (faults cleared for what succeeded, one-off actions marked done, downloads pending).
+// bookkeeping (faults cleared for what succeeded, one-off actions marked done, transfers pending).
 
 function mismatch(rpc: PlannedRpc, result: CwmpMessage): never {
   throw new DomainError(
     DomainErrorCode.UnexpectedResponse,
     `${result.type} does not answer ${rpc.request.type}`,
   );
+}
+
+/** A transfer the CPE accepted and will report on with TransferComplete (same CommandKey). */
+function pendingTransfer(
+  state: DeviceState,
+  rpc: PlannedRpc,
+  commandKey: string,
+  now: number,
+): DeviceState {
+  const item = rpc.items[0];
+  if (item === undefined) return state;
+  return {
+    ...state,
+    transfers: {
+      ...state.transfers,
+      [commandKey]: {
+        commandKey,
+        startedAt: now,
+        ...(rpc.version === undefined ? {} : { version: rpc.version }),
+        ...(rpc.request.type === 'Upload' ? { method: 'Upload' as const } : {}),
+        source: item.source,
+        target: item.target,
+      },
+    },
+  };
 }
 
 function reduce(
@@ -53,26 +78,14 @@ function reduce(
     case 'DeleteObject':
       if (result.type !== 'DeleteObjectResponse') return mismatch(rpc, result);
       return applyDeleteObjectResponse(state, req, result, now);
-    case 'Download': {
+    case 'Download':
       if (result.type !== 'DownloadResponse') return mismatch(rpc, result);
       // TR-069 A.3.2.8: Status 1 = not yet applied; a TransferComplete follows in a later session.
-      if (result.status === 0) return state;
-      const item = rpc.items[0];
-      if (item === undefined) return state;
-      return {
-        ...state,
-        transfers: {
-          ...state.transfers,
-          [req.commandKey]: {
-            commandKey: req.commandKey,
-            startedAt: now,
-            ...(rpc.version === undefined ? {} : { version: rpc.version }),
-            source: item.source,
-            target: item.target,
-          },
-        },
-      };
-    }
+      return result.status === 0 ? state : pendingTransfer(state, rpc, req.commandKey, now);
+    case 'Upload':
+      if (result.type !== 'UploadResponse') return mismatch(rpc, result);
+      // TR-069 A.4.1.5: Status 1 = not yet completed; its TransferComplete follows (A.3.3.2).
+      return result.status === 0 ? state : pendingTransfer(state, rpc, req.commandKey, now);
     case 'Reboot':
       return result.type === 'RebootResponse' ? state : mismatch(rpc, result);
     case 'FactoryReset':

@@ -8,6 +8,31 @@ import { declaredValue, downloadSpec, objectPath, parameterPath } from '../profi
 
 const anyPath = z.union([parameterPath, objectPath], { error: 'not a parameter or object path' });
 
+/** TR-069 A.3.2.8/A.4.1.2: CommandKey is a string(32), echoed in `M <Method>` and TransferComplete. */
+const commandKey = z.string().max(32, 'at most 32 characters').default('');
+
+/** TR-069 A.4.1.5 Upload FileType (CWMP-NOTES: 1–4, `<n>` the instance of a multi-file CPE). */
+export const UPLOAD_FILE_TYPE =
+  /^(1 Vendor Configuration File|2 Vendor Log File|3 Vendor Configuration File \d+|4 Vendor Log File \d+|X [0-9A-F]{6} .+)$/;
+
+export const uploadSpec = z.strictObject({
+  fileType: z
+    .string()
+    .max(64)
+    .regex(UPLOAD_FILE_TYPE, '"1 Vendor Configuration File", "2 Vendor Log File", "3 …/4 … <n>"'),
+  // A.4.1.5: URL is string(256); the CPE PUTs (HTTP) the file there.
+  url: z
+    .string()
+    .max(256, 'at most 256 characters')
+    .regex(/^(https?|ftp):\/\/[^\s]+$/i, 'an http, https or ftp URL'),
+  username: z.string().max(256).default(''),
+  // Kept with the task for the session to send; never echoed by the API nor written to logs.
+  password: z.string().max(256).default(''),
+  delaySeconds: z.number().int().nonnegative().max(86_400).default(0),
+  commandKey,
+});
+export type UploadSpec = z.infer<typeof uploadSpec>;
+
 export const taskOperation = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('getParameters'), paths: z.array(anyPath).min(1).max(1000) }),
   z.strictObject({
@@ -25,6 +50,13 @@ export const taskOperation = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('factoryReset') }),
   z.strictObject({ kind: z.literal('download'), file: downloadSpec }),
   z.strictObject({ kind: z.literal('refresh'), path: anyPath }),
+  z.strictObject({ kind: z.literal('upload'), file: uploadSpec }),
+  z.strictObject({
+    kind: z.literal('scheduleInform'),
+    // TR-069 A.4.1.2: DelaySeconds > 0 (a CPE faults 9003 on 0).
+    delaySeconds: z.number().int().min(1, 'at least 1').max(31_536_000),
+    commandKey,
+  }),
 ]);
 export type TaskOperation = z.infer<typeof taskOperation>;
 

@@ -93,9 +93,11 @@ export function taskStatus(task: Task, state: DeviceState, now: number): TaskSta
     case 'deleteObject':
     case 'reboot':
     case 'factoryReset':
+    case 'scheduleInform':
       done = ran !== undefined;
       break;
     case 'download':
+    case 'upload':
       // Accepted with Status 1: done only when its TransferComplete arrived without a fault.
       done = ran !== undefined && !Object.values(state.transfers).some((t) => t.target === key);
       break;

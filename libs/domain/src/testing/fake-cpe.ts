@@ -211,6 +211,13 @@ export class FakeCpe {
         return { type: 'FactoryResetResponse' };
       case 'ScheduleInform':
         return { type: 'ScheduleInformResponse' };
+      case 'Upload':
+        return {
+          type: 'UploadResponse',
+          status: 1,
+          startTime: '0001-01-01T00:00:00Z',
+          completeTime: '0001-01-01T00:00:00Z',
+        };
       case 'Download':
         return {
           type: 'DownloadResponse',

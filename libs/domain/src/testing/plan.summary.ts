@@ -21,6 +21,8 @@ export function summarize(rpc: PlannedRpc): string {
       return `Del ${r.objectName}`;
     case 'Download':
       return `Download ${r.url}`;
+    case 'Upload':
+      return `Upload ${r.fileType} ${r.url}`;
     case 'ScheduleInform':
       return `ScheduleInform ${r.delaySeconds}`;
     case 'Reboot':

@@ -27,6 +27,25 @@ export function actionsApi(deps: NbiDeps): ServiceMethods<typeof ActionsServiceS
       return { task: taskToProto(r.task) };
     },
 
+    async upload(req, ctx) {
+      requireId(req.deviceId, 'device_id');
+      if (req.file === undefined) throw NbiError.invalid('file', 'required');
+      const op = operationFromProto({ kind: { $case: 'upload', value: req.file } }, 'file');
+      const r = await runTask(deps, ctx, req.deviceId, op, req.delivery);
+      return { task: taskToProto(r.task) };
+    },
+
+    async scheduleInform(req, ctx) {
+      requireId(req.deviceId, 'device_id');
+      const op = {
+        kind: 'scheduleInform',
+        delaySeconds: req.delaySeconds,
+        commandKey: req.commandKey,
+      };
+      const r = await runTask(deps, ctx, req.deviceId, op, req.delivery);
+      return { task: taskToProto(r.task) };
+    },
+
     async refresh(req, ctx) {
       requireId(req.deviceId, 'device_id');
       if (req.path === '') throw NbiError.invalid('path', 'required');

@@ -38,6 +38,8 @@ export const METHOD_ROLES: MethodTable = {
     reboot: 'operator',
     factoryReset: 'operator',
     download: 'operator',
+    upload: 'operator',
+    scheduleInform: 'operator',
     refresh: 'operator',
     wakeUp: 'operator',
   },

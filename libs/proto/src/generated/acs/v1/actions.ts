@@ -19,7 +19,7 @@ import {
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
 import { Delivery, deliveryFromJSON, deliveryToJSON } from './common';
-import { DownloadOperation, Task } from './tasks';
+import { DownloadOperation, Task, UploadOperation } from './tasks';
 
 export interface RebootRequest {
   deviceId: string;
@@ -46,6 +46,27 @@ export interface DownloadRequest {
 }
 
 export interface DownloadResponse {
+  task?: Task | undefined;
+}
+
+export interface UploadRequest {
+  deviceId: string;
+  file?: UploadOperation | undefined;
+  delivery: Delivery;
+}
+
+export interface UploadResponse {
+  task?: Task | undefined;
+}
+
+export interface ScheduleInformRequest {
+  deviceId: string;
+  delaySeconds: number;
+  commandKey: string;
+  delivery: Delivery;
+}
+
+export interface ScheduleInformResponse {
   task?: Task | undefined;
 }
 
@@ -558,6 +579,379 @@ export const DownloadResponse: MessageFns<DownloadResponse> = {
   },
 };
 
+function createBaseUploadRequest(): UploadRequest {
+  return { deviceId: '', file: undefined, delivery: 0 };
+}
+
+export const UploadRequest: MessageFns<UploadRequest> = {
+  encode(message: UploadRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.deviceId !== '') {
+      writer.uint32(10).string(message.deviceId);
+    }
+    if (message.file !== undefined) {
+      UploadOperation.encode(message.file, writer.uint32(18).fork()).join();
+    }
+    if (message.delivery !== 0) {
+      writer.uint32(24).int32(message.delivery);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UploadRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUploadRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.deviceId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.file = UploadOperation.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.delivery = reader.int32() as any;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UploadRequest {
+    return {
+      deviceId: isSet(object.deviceId)
+        ? globalThis.String(object.deviceId)
+        : isSet(object.device_id)
+          ? globalThis.String(object.device_id)
+          : '',
+      file: isSet(object.file) ? UploadOperation.fromJSON(object.file) : undefined,
+      delivery: isSet(object.delivery) ? deliveryFromJSON(object.delivery) : 0,
+    };
+  },
+
+  toJSON(message: UploadRequest): unknown {
+    const obj: any = {};
+    if (message.deviceId !== '') {
+      obj.deviceId = message.deviceId;
+    }
+    if (message.file !== undefined) {
+      obj.file = UploadOperation.toJSON(message.file);
+    }
+    if (message.delivery !== 0) {
+      obj.delivery = deliveryToJSON(message.delivery);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<UploadRequest>): UploadRequest {
+    return UploadRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<UploadRequest>): UploadRequest {
+    const message = createBaseUploadRequest();
+    message.deviceId = object.deviceId ?? '';
+    message.file =
+      object.file !== undefined && object.file !== null
+        ? UploadOperation.fromPartial(object.file)
+        : undefined;
+    message.delivery = object.delivery ?? 0;
+    return message;
+  },
+};
+
+function createBaseUploadResponse(): UploadResponse {
+  return { task: undefined };
+}
+
+export const UploadResponse: MessageFns<UploadResponse> = {
+  encode(message: UploadResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.task !== undefined) {
+      Task.encode(message.task, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UploadResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUploadResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.task = Task.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UploadResponse {
+    return { task: isSet(object.task) ? Task.fromJSON(object.task) : undefined };
+  },
+
+  toJSON(message: UploadResponse): unknown {
+    const obj: any = {};
+    if (message.task !== undefined) {
+      obj.task = Task.toJSON(message.task);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<UploadResponse>): UploadResponse {
+    return UploadResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<UploadResponse>): UploadResponse {
+    const message = createBaseUploadResponse();
+    message.task =
+      object.task !== undefined && object.task !== null ? Task.fromPartial(object.task) : undefined;
+    return message;
+  },
+};
+
+function createBaseScheduleInformRequest(): ScheduleInformRequest {
+  return { deviceId: '', delaySeconds: 0, commandKey: '', delivery: 0 };
+}
+
+export const ScheduleInformRequest: MessageFns<ScheduleInformRequest> = {
+  encode(message: ScheduleInformRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.deviceId !== '') {
+      writer.uint32(10).string(message.deviceId);
+    }
+    if (message.delaySeconds !== 0) {
+      writer.uint32(16).uint32(message.delaySeconds);
+    }
+    if (message.commandKey !== '') {
+      writer.uint32(26).string(message.commandKey);
+    }
+    if (message.delivery !== 0) {
+      writer.uint32(32).int32(message.delivery);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ScheduleInformRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseScheduleInformRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.deviceId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.delaySeconds = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.commandKey = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.delivery = reader.int32() as any;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ScheduleInformRequest {
+    return {
+      deviceId: isSet(object.deviceId)
+        ? globalThis.String(object.deviceId)
+        : isSet(object.device_id)
+          ? globalThis.String(object.device_id)
+          : '',
+      delaySeconds: isSet(object.delaySeconds)
+        ? globalThis.Number(object.delaySeconds)
+        : isSet(object.delay_seconds)
+          ? globalThis.Number(object.delay_seconds)
+          : 0,
+      commandKey: isSet(object.commandKey)
+        ? globalThis.String(object.commandKey)
+        : isSet(object.command_key)
+          ? globalThis.String(object.command_key)
+          : '',
+      delivery: isSet(object.delivery) ? deliveryFromJSON(object.delivery) : 0,
+    };
+  },
+
+  toJSON(message: ScheduleInformRequest): unknown {
+    const obj: any = {};
+    if (message.deviceId !== '') {
+      obj.deviceId = message.deviceId;
+    }
+    if (message.delaySeconds !== 0) {
+      obj.delaySeconds = Math.round(message.delaySeconds);
+    }
+    if (message.commandKey !== '') {
+      obj.commandKey = message.commandKey;
+    }
+    if (message.delivery !== 0) {
+      obj.delivery = deliveryToJSON(message.delivery);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ScheduleInformRequest>): ScheduleInformRequest {
+    return ScheduleInformRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ScheduleInformRequest>): ScheduleInformRequest {
+    const message = createBaseScheduleInformRequest();
+    message.deviceId = object.deviceId ?? '';
+    message.delaySeconds = object.delaySeconds ?? 0;
+    message.commandKey = object.commandKey ?? '';
+    message.delivery = object.delivery ?? 0;
+    return message;
+  },
+};
+
+function createBaseScheduleInformResponse(): ScheduleInformResponse {
+  return { task: undefined };
+}
+
+export const ScheduleInformResponse: MessageFns<ScheduleInformResponse> = {
+  encode(message: ScheduleInformResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.task !== undefined) {
+      Task.encode(message.task, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ScheduleInformResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseScheduleInformResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.task = Task.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ScheduleInformResponse {
+    return { task: isSet(object.task) ? Task.fromJSON(object.task) : undefined };
+  },
+
+  toJSON(message: ScheduleInformResponse): unknown {
+    const obj: any = {};
+    if (message.task !== undefined) {
+      obj.task = Task.toJSON(message.task);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ScheduleInformResponse>): ScheduleInformResponse {
+    return ScheduleInformResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ScheduleInformResponse>): ScheduleInformResponse {
+    const message = createBaseScheduleInformResponse();
+    message.task =
+      object.task !== undefined && object.task !== null ? Task.fromPartial(object.task) : undefined;
+    return message;
+  },
+};
+
 function createBaseRefreshRequest(): RefreshRequest {
   return { deviceId: '', path: '', delivery: 0 };
 }
@@ -914,6 +1308,32 @@ export const ActionsServiceService = {
       Buffer.from(DownloadResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): DownloadResponse => DownloadResponse.decode(value),
   },
+  /** The CPE uploads a vendor configuration or log file to the given URL (TR-069 A.4.1.5). */
+  upload: {
+    path: '/acs.v1.ActionsService/Upload' as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UploadRequest): Buffer =>
+      Buffer.from(UploadRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UploadRequest => UploadRequest.decode(value),
+    responseSerialize: (value: UploadResponse): Buffer =>
+      Buffer.from(UploadResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UploadResponse => UploadResponse.decode(value),
+  },
+  /** The CPE informs again after delay_seconds, with `3 SCHEDULED` (TR-069 A.4.1.2). */
+  scheduleInform: {
+    path: '/acs.v1.ActionsService/ScheduleInform' as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ScheduleInformRequest): Buffer =>
+      Buffer.from(ScheduleInformRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ScheduleInformRequest =>
+      ScheduleInformRequest.decode(value),
+    responseSerialize: (value: ScheduleInformResponse): Buffer =>
+      Buffer.from(ScheduleInformResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ScheduleInformResponse =>
+      ScheduleInformResponse.decode(value),
+  },
   /** Re-reads a parameter or a whole subtree from the device. */
   refresh: {
     path: '/acs.v1.ActionsService/Refresh' as const,
@@ -944,6 +1364,10 @@ export interface ActionsServiceServer extends UntypedServiceImplementation {
   reboot: handleUnaryCall<RebootRequest, RebootResponse>;
   factoryReset: handleUnaryCall<FactoryResetRequest, FactoryResetResponse>;
   download: handleUnaryCall<DownloadRequest, DownloadResponse>;
+  /** The CPE uploads a vendor configuration or log file to the given URL (TR-069 A.4.1.5). */
+  upload: handleUnaryCall<UploadRequest, UploadResponse>;
+  /** The CPE informs again after delay_seconds, with `3 SCHEDULED` (TR-069 A.4.1.2). */
+  scheduleInform: handleUnaryCall<ScheduleInformRequest, ScheduleInformResponse>;
   /** Re-reads a parameter or a whole subtree from the device. */
   refresh: handleUnaryCall<RefreshRequest, RefreshResponse>;
   /** Sends a connection request (TR-069 §3.2.2) so the device opens a session now. */
@@ -995,6 +1419,38 @@ export interface ActionsServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: DownloadResponse) => void,
+  ): ClientUnaryCall;
+  /** The CPE uploads a vendor configuration or log file to the given URL (TR-069 A.4.1.5). */
+  upload(
+    request: UploadRequest,
+    callback: (error: ServiceError | null, response: UploadResponse) => void,
+  ): ClientUnaryCall;
+  upload(
+    request: UploadRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UploadResponse) => void,
+  ): ClientUnaryCall;
+  upload(
+    request: UploadRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UploadResponse) => void,
+  ): ClientUnaryCall;
+  /** The CPE informs again after delay_seconds, with `3 SCHEDULED` (TR-069 A.4.1.2). */
+  scheduleInform(
+    request: ScheduleInformRequest,
+    callback: (error: ServiceError | null, response: ScheduleInformResponse) => void,
+  ): ClientUnaryCall;
+  scheduleInform(
+    request: ScheduleInformRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ScheduleInformResponse) => void,
+  ): ClientUnaryCall;
+  scheduleInform(
+    request: ScheduleInformRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ScheduleInformResponse) => void,
   ): ClientUnaryCall;
   /** Re-reads a parameter or a whole subtree from the device. */
   refresh(

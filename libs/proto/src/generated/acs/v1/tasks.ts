@@ -123,6 +123,37 @@ export interface RefreshOperation {
   path: string;
 }
 
+/**
+ * TR-069 A.4.1.5 Upload arguments: the CPE sends a file to `url` (HTTP PUT); the task is done
+ * once its TransferComplete reports success.
+ */
+export interface UploadOperation {
+  /**
+   * `1 Vendor Configuration File`, `2 Vendor Log File`, `3 Vendor Configuration File <n>`,
+   * `4 Vendor Log File <n>`.
+   */
+  fileType: string;
+  url: string;
+  username: string;
+  /** Write-only: never returned. */
+  password: string;
+  /** Seconds the CPE waits before it starts the upload. */
+  delaySeconds: number;
+  /** At most 32 characters; default `task-<task id>`. Returned in TransferComplete. */
+  commandKey: string;
+}
+
+/**
+ * TR-069 A.4.1.2 ScheduleInform: the CPE opens a session with `3 SCHEDULED` and
+ * `M ScheduleInform` after delay_seconds.
+ */
+export interface ScheduleInformOperation {
+  /** At least 1. */
+  delaySeconds: number;
+  /** At most 32 characters; returned with the `M ScheduleInform` event. */
+  commandKey: string;
+}
+
 export interface TaskOperation {
   kind?:
     | { $case: 'getParameters'; value: GetParametersOperation }
@@ -133,6 +164,8 @@ export interface TaskOperation {
     | { $case: 'factoryReset'; value: FactoryResetOperation }
     | { $case: 'download'; value: DownloadOperation }
     | { $case: 'refresh'; value: RefreshOperation }
+    | { $case: 'upload'; value: UploadOperation }
+    | { $case: 'scheduleInform'; value: ScheduleInformOperation }
     | undefined;
 }
 
@@ -845,6 +878,263 @@ export const RefreshOperation: MessageFns<RefreshOperation> = {
   },
 };
 
+function createBaseUploadOperation(): UploadOperation {
+  return { fileType: '', url: '', username: '', password: '', delaySeconds: 0, commandKey: '' };
+}
+
+export const UploadOperation: MessageFns<UploadOperation> = {
+  encode(message: UploadOperation, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.fileType !== '') {
+      writer.uint32(10).string(message.fileType);
+    }
+    if (message.url !== '') {
+      writer.uint32(18).string(message.url);
+    }
+    if (message.username !== '') {
+      writer.uint32(26).string(message.username);
+    }
+    if (message.password !== '') {
+      writer.uint32(34).string(message.password);
+    }
+    if (message.delaySeconds !== 0) {
+      writer.uint32(40).uint32(message.delaySeconds);
+    }
+    if (message.commandKey !== '') {
+      writer.uint32(50).string(message.commandKey);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UploadOperation {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUploadOperation();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.fileType = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.url = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.username = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.password = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.delaySeconds = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.commandKey = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UploadOperation {
+    return {
+      fileType: isSet(object.fileType)
+        ? globalThis.String(object.fileType)
+        : isSet(object.file_type)
+          ? globalThis.String(object.file_type)
+          : '',
+      url: isSet(object.url) ? globalThis.String(object.url) : '',
+      username: isSet(object.username) ? globalThis.String(object.username) : '',
+      password: isSet(object.password) ? globalThis.String(object.password) : '',
+      delaySeconds: isSet(object.delaySeconds)
+        ? globalThis.Number(object.delaySeconds)
+        : isSet(object.delay_seconds)
+          ? globalThis.Number(object.delay_seconds)
+          : 0,
+      commandKey: isSet(object.commandKey)
+        ? globalThis.String(object.commandKey)
+        : isSet(object.command_key)
+          ? globalThis.String(object.command_key)
+          : '',
+    };
+  },
+
+  toJSON(message: UploadOperation): unknown {
+    const obj: any = {};
+    if (message.fileType !== '') {
+      obj.fileType = message.fileType;
+    }
+    if (message.url !== '') {
+      obj.url = message.url;
+    }
+    if (message.username !== '') {
+      obj.username = message.username;
+    }
+    if (message.password !== '') {
+      obj.password = message.password;
+    }
+    if (message.delaySeconds !== 0) {
+      obj.delaySeconds = Math.round(message.delaySeconds);
+    }
+    if (message.commandKey !== '') {
+      obj.commandKey = message.commandKey;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<UploadOperation>): UploadOperation {
+    return UploadOperation.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<UploadOperation>): UploadOperation {
+    const message = createBaseUploadOperation();
+    message.fileType = object.fileType ?? '';
+    message.url = object.url ?? '';
+    message.username = object.username ?? '';
+    message.password = object.password ?? '';
+    message.delaySeconds = object.delaySeconds ?? 0;
+    message.commandKey = object.commandKey ?? '';
+    return message;
+  },
+};
+
+function createBaseScheduleInformOperation(): ScheduleInformOperation {
+  return { delaySeconds: 0, commandKey: '' };
+}
+
+export const ScheduleInformOperation: MessageFns<ScheduleInformOperation> = {
+  encode(
+    message: ScheduleInformOperation,
+    writer: BinaryWriter = new BinaryWriter(),
+  ): BinaryWriter {
+    if (message.delaySeconds !== 0) {
+      writer.uint32(8).uint32(message.delaySeconds);
+    }
+    if (message.commandKey !== '') {
+      writer.uint32(18).string(message.commandKey);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ScheduleInformOperation {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseScheduleInformOperation();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.delaySeconds = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.commandKey = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ScheduleInformOperation {
+    return {
+      delaySeconds: isSet(object.delaySeconds)
+        ? globalThis.Number(object.delaySeconds)
+        : isSet(object.delay_seconds)
+          ? globalThis.Number(object.delay_seconds)
+          : 0,
+      commandKey: isSet(object.commandKey)
+        ? globalThis.String(object.commandKey)
+        : isSet(object.command_key)
+          ? globalThis.String(object.command_key)
+          : '',
+    };
+  },
+
+  toJSON(message: ScheduleInformOperation): unknown {
+    const obj: any = {};
+    if (message.delaySeconds !== 0) {
+      obj.delaySeconds = Math.round(message.delaySeconds);
+    }
+    if (message.commandKey !== '') {
+      obj.commandKey = message.commandKey;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ScheduleInformOperation>): ScheduleInformOperation {
+    return ScheduleInformOperation.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ScheduleInformOperation>): ScheduleInformOperation {
+    const message = createBaseScheduleInformOperation();
+    message.delaySeconds = object.delaySeconds ?? 0;
+    message.commandKey = object.commandKey ?? '';
+    return message;
+  },
+};
+
 function createBaseTaskOperation(): TaskOperation {
   return { kind: undefined };
 }
@@ -875,6 +1165,12 @@ export const TaskOperation: MessageFns<TaskOperation> = {
         break;
       case 'refresh':
         RefreshOperation.encode(message.kind.value, writer.uint32(66).fork()).join();
+        break;
+      case 'upload':
+        UploadOperation.encode(message.kind.value, writer.uint32(74).fork()).join();
+        break;
+      case 'scheduleInform':
+        ScheduleInformOperation.encode(message.kind.value, writer.uint32(82).fork()).join();
         break;
     }
     return writer;
@@ -981,6 +1277,28 @@ export const TaskOperation: MessageFns<TaskOperation> = {
             };
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.kind = {
+              $case: 'upload',
+              value: UploadOperation.decode(reader, reader.uint32()),
+            };
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.kind = {
+              $case: 'scheduleInform',
+              value: ScheduleInformOperation.decode(reader, reader.uint32()),
+            };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1048,7 +1366,26 @@ export const TaskOperation: MessageFns<TaskOperation> = {
                                     $case: 'refresh',
                                     value: RefreshOperation.fromJSON(object.refresh),
                                   }
-                                : undefined,
+                                : isSet(object.upload)
+                                  ? {
+                                      $case: 'upload',
+                                      value: UploadOperation.fromJSON(object.upload),
+                                    }
+                                  : isSet(object.scheduleInform)
+                                    ? {
+                                        $case: 'scheduleInform',
+                                        value: ScheduleInformOperation.fromJSON(
+                                          object.scheduleInform,
+                                        ),
+                                      }
+                                    : isSet(object.schedule_inform)
+                                      ? {
+                                          $case: 'scheduleInform',
+                                          value: ScheduleInformOperation.fromJSON(
+                                            object.schedule_inform,
+                                          ),
+                                        }
+                                      : undefined,
     };
   },
 
@@ -1070,6 +1407,10 @@ export const TaskOperation: MessageFns<TaskOperation> = {
       obj.download = DownloadOperation.toJSON(message.kind.value);
     } else if (message.kind?.$case === 'refresh') {
       obj.refresh = RefreshOperation.toJSON(message.kind.value);
+    } else if (message.kind?.$case === 'upload') {
+      obj.upload = UploadOperation.toJSON(message.kind.value);
+    } else if (message.kind?.$case === 'scheduleInform') {
+      obj.scheduleInform = ScheduleInformOperation.toJSON(message.kind.value);
     }
     return obj;
   },
@@ -1145,6 +1486,21 @@ export const TaskOperation: MessageFns<TaskOperation> = {
           message.kind = {
             $case: 'refresh',
             value: RefreshOperation.fromPartial(object.kind.value),
+          };
+        }
+        break;
+      }
+      case 'upload': {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: 'upload', value: UploadOperation.fromPartial(object.kind.value) };
+        }
+        break;
+      }
+      case 'scheduleInform': {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = {
+            $case: 'scheduleInform',
+            value: ScheduleInformOperation.fromPartial(object.kind.value),
           };
         }
         break;
