@@ -383,13 +383,18 @@ export class ProvisioningService {
     // next session plans the same.)
     if (live?.finished === true) {
       const step = await this.planStep(applied, { ...live, finished: false, batch: [] }, []);
+      // The transfer's task is decided now even when there is nothing more to do, so a caller
+      // waiting on it (API wake-up-and-wait) does not wait for the device's next session.
+      tasks = step.tasks;
       if (!step.session.finished) {
         next = step.state;
         session = step.session;
         entries = step.entries;
-        tasks = step.tasks;
         replanned = true;
       }
+    } else if (live === undefined) {
+      // No live session to plan in (the gateway already ended it): decide the tasks alone.
+      tasks = evaluateTasks(await this.pendingTasks(applied.id), applied, now).updates;
     }
     return {
       state: next,
