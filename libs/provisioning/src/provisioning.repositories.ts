@@ -73,7 +73,11 @@ export async function openRepositories(store: DocumentStore): Promise<Provisioni
   // command (FerretDB 1.24 drops the connection when one command names two indexes of an
   // existing collection). (deviceId, status) also serves the by-device listing (index prefix).
   // faults: per device, and per profile/task ordered by device (FaultQuery.byProfile).
-  const devices = await store.collection<DeviceDocument>(COLLECTIONS.devices);
+  // devices: by tag (Devices/List `tag = "x"` reads the index, docs/nbi.md); the tags are an
+  // array, so a multikey index (an entry per tag).
+  const devices = await store.collection<DeviceDocument>(COLLECTIONS.devices, {
+    indexes: [{ fields: { 'state.tags': 1 }, multikey: true, name: 'state_tags' }],
+  });
   const tasks = await store.collection<TaskDocument>(COLLECTIONS.tasks, {
     indexes: [{ fields: { deviceId: 1, status: 1 } }],
   });

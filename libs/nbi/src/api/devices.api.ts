@@ -1,20 +1,18 @@
-import type { DeviceDocument, DeviceChangeEventV1 } from '@acs/provisioning';
+import type { DeviceChangeEventV1 } from '@acs/provisioning';
 import { loadState } from '@acs/provisioning';
 import type { DevicesServiceService, WatchDevicesResponse } from '@acs/proto';
-import type { Query } from '@acs/store';
 import { StoreError, StoreErrorCode } from '@acs/store';
 import type { ServiceMethods } from '../nbi.context';
 import { toTimestamp } from '../nbi.convert';
 import type { NbiDeps } from '../nbi.deps';
 import { NbiError } from '../nbi.error';
 import { deviceToProto, maskFields } from '../query/device.view';
-import { evaluateFilter, parseFilter } from '../query/filter.parser';
-import { filterPaths, filterState, storeConditions } from '../query/filter.state';
+import { scanDevices } from '../query/device.list';
+import { parseFilter } from '../query/filter.parser';
 import { decodePageToken, encodePageToken, pageSize } from '../query/page.token';
 import { requireId } from '../task.runner';
 
 const MAX_PATHS = 100;
-const MAX_BATCH = 5_000;
 
 function checkPaths(paths: readonly string[], field: string): readonly string[] {
   if (paths.length > MAX_PATHS) throw NbiError.invalid(field, `at most ${MAX_PATHS} paths`);
@@ -58,48 +56,19 @@ export function devicesApi(deps: NbiDeps): ServiceMethods<typeof DevicesServiceS
       const paths = checkPaths(req.parameterPaths, 'parameter_paths');
       const size = pageSize(req.pageSize, 100, 1000);
       const cursor = decodePageToken(req.pageToken, req.filter);
-      const needed = filterPaths(filter);
-      // Typed as the store's query of devices: the pushed-down paths are facts of `state`, which
-      // the document type declares only as a record.
-      const pushed = storeConditions(filter) as unknown as Query<DeviceDocument>;
-      const devices = [];
-      let after = cursor?.after;
-      // The next batch is sized from the match rate seen so far (fewer store round trips when
-      // matches are rare, no over-reading when they are not), between 200 and MAX_BATCH.
-      let batchSize = filter === undefined ? size : Math.max(200, size * 2);
-      let scanned = 0;
-      let exhausted = false;
-      // Keyset scan in _id order (stable across pages, no skip): documents are read in batches
-      // and the filter is evaluated on each; bounded by listScanLimit per call, after which the
-      // page is returned short with a token to continue from the last document examined.
-      scan: while (scanned < deps.limits.listScanLimit) {
-        const query: Query<DeviceDocument> =
-          after === undefined ? pushed : { ...pushed, _id: { $gt: after } };
-        const batch = filter === undefined ? size - devices.length : batchSize;
-        const page = await deps.repos.devices.find(query, { sort: { _id: 1 }, limit: batch });
-        const last = page.next === undefined || page.items.length < batch;
-        for (let i = 0; i < page.items.length; i++) {
-          const doc = page.items[i] as (typeof page.items)[number];
-          scanned++;
-          after = doc._id;
-          if (filter !== undefined && !evaluateFilter(filter, filterState(doc, needed))) continue;
-          devices.push(deviceToProto(doc, loadState(doc.state, doc._id), fields, paths));
-          if (devices.length >= size) {
-            exhausted = last && i === page.items.length - 1;
-            break scan;
-          }
-        }
-        if (last) {
-          exhausted = true;
-          break;
-        }
-        const rate = devices.length / scanned;
-        const wanted = rate === 0 ? batchSize * 4 : ((size - devices.length) / rate) * 1.2;
-        batchSize = Math.round(Math.min(MAX_BATCH, Math.max(200, wanted)));
-      }
+      const scan = await scanDevices(deps.repos.devices, filter, {
+        size,
+        scanLimit: deps.limits.listScanLimit,
+        ...(cursor?.after === undefined ? {} : { after: cursor.after }),
+      });
       return {
-        devices,
-        nextPageToken: !exhausted && after !== undefined ? encodePageToken(after, req.filter) : '',
+        devices: scan.docs.map((doc) =>
+          deviceToProto(doc, loadState(doc.state, doc._id), fields, paths),
+        ),
+        nextPageToken:
+          !scan.exhausted && scan.after !== undefined
+            ? encodePageToken(scan.after, req.filter)
+            : '',
       };
     },
 

@@ -52,20 +52,35 @@ const FACT_PATHS: Readonly<Record<string, string>> = {
   provisioningCode: 'state.provisioningCode',
 };
 
+/** A condition the store evaluates: equality on a stored fact, membership in the stored tags. */
+export type StoreCondition = string | { readonly $has: string };
+
+/** Where the tags are stored; the device repository declares a multikey index on it. */
+export const TAGS_PATH = 'state.tags';
+
 /**
- * Store conditions implied by the filter: fact `=` "text" conditions ANDed at its top level,
- * as equality on the stored field (a string compares exactly in filters too, and a missing fact
- * matches neither). The store then skips non-matching documents before they are read; the filter
- * still runs on what it returns.
+ * Store conditions implied by the filter, from the leaves ANDed at its top level only (under OR
+ * or NOT a leaf does not narrow the result): fact `=` "text" as equality on the stored field (a
+ * string compares exactly in filters too, and a missing fact matches neither), and `tag = v` as
+ * membership of String(v) in the stored tags (the filter compares tags as text, docs/nbi.md),
+ * answered from the tags index. The store then skips non-matching documents before they are
+ * read; the whole filter still runs on what it returns, so the result is the same either way.
+ * Parameter values are not pushed: the document keeps them under escaped path keys, which are not
+ * field paths of the store's query subset (and are not indexed).
  */
-export function storeConditions(expr: FilterExpr | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
+export function storeConditions(expr: FilterExpr | undefined): Record<string, StoreCondition> {
+  const out: Record<string, StoreCondition> = {};
   const top = expr === undefined ? [] : expr.kind === 'and' ? expr.items : [expr];
   for (const e of top) {
-    if (e.kind !== 'cond' || e.cond.op !== 'eq' || typeof e.cond.value !== 'string') continue;
+    if (e.kind !== 'cond' || e.cond.op !== 'eq' || e.cond.value === undefined) continue;
+    // Two different values for one field: nothing matches; keep the first, the filter decides.
+    if (e.cond.field === 'tag') {
+      if (out[TAGS_PATH] === undefined) out[TAGS_PATH] = { $has: String(e.cond.value) };
+      continue;
+    }
     const path = FACT_PATHS[e.cond.field];
-    // Two different values for one fact: nothing matches; keep the first, the filter decides.
-    if (path !== undefined && out[path] === undefined) out[path] = e.cond.value;
+    if (typeof e.cond.value === 'string' && path !== undefined && out[path] === undefined)
+      out[path] = e.cond.value;
   }
   return out;
 }
