@@ -295,6 +295,47 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: { wake: DEVICE_WAIT['wake']! },
   },
   {
+    path: ['actions', 'upload'],
+    summary: 'have the device upload its configuration or log file (TR-069 Upload)',
+    args: ['DEVICE'],
+    minArgs: 1,
+    maxArgs: 1,
+    options: {
+      url: { type: 'string', arg: 'URL', help: 'where the device PUTs the file (http/https)' },
+      'file-type': {
+        type: 'string',
+        arg: 'TYPE',
+        help: 'config | log | a TR-069 FileType ("3 Vendor Configuration File 2"); config',
+      },
+      username: { type: 'string', arg: 'USER', help: 'file server user name' },
+      'password-file': {
+        type: 'string',
+        arg: 'FILE',
+        help: 'file holding the file server password (not on the command line)',
+      },
+      delay: { type: 'string', arg: 'SECONDS', help: 'the device waits this long first (0)' },
+      'command-key': { type: 'string', arg: 'KEY', help: 'echoed in TransferComplete (≤ 32)' },
+      ...DEVICE_WAIT,
+    },
+    examples: [
+      'acsctl actions upload DEV --url https://files.example.net/cfg/DEV.json --wait',
+      'acsctl actions upload DEV --file-type log --url URL --username u --password-file pw.txt',
+    ],
+  },
+  {
+    path: ['actions', 'schedule-inform'],
+    summary: 'have the device inform again after a delay (TR-069 ScheduleInform)',
+    args: ['DEVICE'],
+    minArgs: 1,
+    maxArgs: 1,
+    options: {
+      delay: { type: 'string', arg: 'SECONDS', help: 'seconds until the Inform (required, ≥ 1)' },
+      'command-key': { type: 'string', arg: 'KEY', help: 'echoed in M ScheduleInform (≤ 32)' },
+      ...DEVICE_WAIT,
+    },
+    examples: ['acsctl actions schedule-inform DEV --delay 60 --wake'],
+  },
+  {
     path: ['wake'],
     summary: 'send a connection request to a device',
     args: ['DEVICE'],

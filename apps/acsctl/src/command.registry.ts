@@ -8,7 +8,7 @@ import {
   devicesTagRemove,
   devicesWatch,
 } from './commands/devices.commands';
-import { wake } from './commands/actions.commands';
+import { actionsScheduleInform, actionsUpload, wake } from './commands/actions.commands';
 import { faultsClear, faultsList, faultsRetry } from './commands/faults.commands';
 import { paramsGet, paramsSet } from './commands/params.commands';
 import {
@@ -49,6 +49,8 @@ export const HANDLERS: Readonly<Record<string, CommandHandler>> = {
   'faults list': faultsList,
   'faults clear': faultsClear,
   'faults retry': faultsRetry,
+  'actions upload': actionsUpload,
+  'actions schedule-inform': actionsScheduleInform,
   wake,
 };
 

@@ -38,6 +38,8 @@ const OPERATION_KEYS = [
   'factoryReset',
   'download',
   'refresh',
+  'upload',
+  'scheduleInform',
 ] as const;
 const SNAKE = (k: string): string => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
