@@ -160,8 +160,9 @@ class Merger {
     p.actions.forEach((a, i) => {
       const key = `profile:${p.name}:${a.id ?? `${a.action}-${i}`}`;
       if (!this.due(key, a.on)) return;
+      // TR-069 A.4.1.2: DelaySeconds must be > 0 (a CPE faults 9003 on 0): 1 when not declared.
       if (a.action === 'scheduleInform')
-        this.actions.push({ kind: a.action, key, delaySeconds: a.delaySeconds ?? 0, source });
+        this.actions.push({ kind: a.action, key, delaySeconds: a.delaySeconds ?? 1, source });
       else this.actions.push({ kind: a.action, key, source });
     });
     if (p.script !== undefined) this.script(p, source);
@@ -234,7 +235,7 @@ class Merger {
         this.actions.push({
           kind: a.action,
           key: actionKey,
-          delaySeconds: a.delaySeconds ?? 0,
+          delaySeconds: a.delaySeconds ?? 1,
           source,
         });
       else this.actions.push({ kind: a.action, key: actionKey, source });

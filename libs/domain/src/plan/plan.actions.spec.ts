@@ -171,6 +171,13 @@ const rows: Row[] = [
     rpcs: [`Download ${FW.url}`, 'ScheduleInform 30', 'Reboot'],
   },
   {
+    name: 'schedules an Inform 1 second out when the profile gives no delay (never 0)',
+    profiles: [{ actions: [{ action: 'scheduleInform', on: { events: ['1 BOOT'] } }] }],
+    events: ['1 BOOT'],
+    phase: 'actions',
+    rpcs: ['ScheduleInform 1'],
+  },
+  {
     name: 'holds actions back until the writes are done',
     profiles: [{ parameters: { [PIINT]: 300 }, actions: [bootReboot] }],
     events: ['1 BOOT'],
