@@ -36,8 +36,10 @@ export type PathValue<T, P extends string> = P extends `${infer Head}.${infer Re
 
 // Field names are spliced into SQL (`json_extract(doc, '$.a.b')`) so that SQLite
 // expression indexes match; this pattern is what makes that safe. It also keeps
-// out `$operators`, empty segments and numeric (array-position) segments.
-const SEGMENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// out `$operators`, empty segments and numeric (array-position) segments. `%` and `-` are
+// allowed after the first character: escaped data-model keys (`Device%2EWiFi%2ESSID`) are
+// field names too, and both are plain characters in a SQLite JSON path and a MongoDB field name.
+const SEGMENT = /^[A-Za-z_][A-Za-z0-9_%-]*$/;
 const MAX_SEGMENTS = 8;
 
 /** Throws InvalidQuery unless `path` is a dotted path of safe identifiers. */

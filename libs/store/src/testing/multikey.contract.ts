@@ -94,6 +94,18 @@ export function describeMultikeyContract(
       });
     });
 
+    it('matches fields whose names hold % and - (escaped data-model keys)', async () => {
+      await each(async (repo) => {
+        const odd = (n: number, v: string) =>
+          ({ ...dev(n), nodes: { 'Device%2EX%2ESSID': { v }, 'a-b': v } }) as Device;
+        await repo.insert(odd(1, 'guest'));
+        await repo.insert(odd(2, 'home'));
+        const q = (query: object) => match(repo, query);
+        expect(await q({ 'nodes.Device%2EX%2ESSID.v': 'guest' })).toEqual(['d001']);
+        expect(await q({ 'nodes.a-b': { $in: ['home', 5] } })).toEqual(['d002']);
+      });
+    });
+
     it('refuses $has without a scalar operand', async () => {
       await each(async (repo) => {
         for (const bad of [null, ['a'], { a: 1 }, Number.NaN])
