@@ -142,8 +142,14 @@ describe(scanDevices.name, () => {
     ]);
     const conditions = storeConditions(parseFilter('tag = "gold" AND productClass = "HG"'));
     expect(conditions).toEqual({ [TAGS_PATH]: { $has: 'gold' }, 'state.facts.productClass': 'HG' });
-    const plan = store.explainFind('devices', conditions, { limit: 10 }).join('\n');
-    expect(plan).toContain('SEARCH m USING PRIMARY KEY');
+    const withParameter = storeConditions(
+      parseFilter('tag = "gold" AND Device.WiFi.SSID.1.SSID = "home" AND productClass = "HG"'),
+    );
+    for (const query of [conditions, withParameter]) {
+      const plan = store.explainFind('devices', query, { limit: 10 }).join('\n');
+      expect(plan).toContain('SEARCH m USING PRIMARY KEY');
+      expect(plan).not.toContain('TEMP B-TREE');
+    }
     const scan = await scanDevices(repos.devices, parseFilter('tag = "gold"'), {
       size: 10,
       scanLimit: 100,
