@@ -64,9 +64,9 @@ const PARTS = (env['BENCH_NBI_PARTS'] ?? 'list-sqlite,list-ferret,set').split(',
 
 // Tag "lab" on every 10th device, SSID "guest" on every 3rd: the filter matches 1 in 30 (3.3 %).
 // "canary" on 1 in 1,000 with "guest": 1 in 3,000 (333 devices in 1,000,000). The API reads the
-// tag from the devices' tags index (docs/nbi.md, performance) and evaluates the SSID on those, so a
-// page of 100 examines ~300 documents for either filter; the canary matches fill 4 pages, and the
-// page loop starts again from the first page to take PAGES samples.
+// tag from the devices' tags index and SQLite checks the SSID on those rows (docs/nbi.md,
+// performance), so a page reads the matches only, for either filter; the canary matches fill 4
+// pages, and the page loop starts again from the first page to take PAGES samples.
 const FILTERS = [
   {
     name: 'tag 10 % AND SSID 33 % (3.3 %)',
