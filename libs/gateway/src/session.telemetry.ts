@@ -13,6 +13,8 @@ import {
   recordError,
   startSpan,
   type AcsMetrics,
+  type EventCodeLabel,
+  type RpcOutcome as RpcOutcomeLabel,
   type SessionFailureReason,
   type Span,
   type StartSpanOptions,
@@ -36,6 +38,35 @@ const END_FAILURE: Readonly<Record<Exclude<SessionEndReason, 'completed'>, Sessi
     superseded: 'protocol',
   };
 
+// Label objects of the per-session metric records, built once per value: label sets are bounded
+// (failure reasons, event code labels, CWMP method names) and a fresh object per record was
+// measurable on the hot path (docs/benchmarks.md, "Telemetry cost"). Bounded anyway: the RPC
+// method comes from the codec's closed set, but a cache must not grow with input.
+const MAX_CACHED_LABELS = 512;
+function labels<A extends object>(cache: Map<string, A>, key: string, build: () => A): A {
+  let attributes = cache.get(key);
+  if (attributes === undefined) {
+    attributes = Object.freeze(build());
+    if (cache.size < MAX_CACHED_LABELS) cache.set(key, attributes);
+  }
+  return attributes;
+}
+const COMPLETED = Object.freeze({ outcome: 'completed' as const });
+const FAILED = Object.freeze({ outcome: 'failed' as const });
+const failedBy = new Map<string, { reason: SessionFailureReason }>();
+const informBy = new Map<string, { event_code: EventCodeLabel }>();
+const rpcBy = new Map<string, { 'rpc.method': string; outcome: RpcOutcomeLabel }>();
+
+function failure(reason: SessionFailureReason): { reason: SessionFailureReason } {
+  return labels(failedBy, reason, () => ({ reason }));
+}
+function rpcLabels(
+  method: string,
+  outcome: RpcOutcomeLabel,
+): { 'rpc.method': string; outcome: RpcOutcomeLabel } {
+  return labels(rpcBy, `${outcome} ${method}`, () => ({ 'rpc.method': method, outcome }));
+}
+
 /**
  * The gateway's metrics (docs/observability.md): sessions started/completed/failed, active,
  * session and RPC durations, Informs by event code, CPE faults by code. Every Inform that arrives
@@ -55,14 +86,19 @@ export class SessionTelemetry {
 
   /** The Inform was not accepted: no session. */
   refused(reason: SessionRefusal): void {
-    this.metrics.sessionsFailed.add(1, { reason });
+    this.metrics.sessionsFailed.add(1, failure(reason));
   }
 
   /** The session is open (InformResponse about to go out). */
   opened(eventCodes: readonly string[]): void {
     this.metrics.sessionsActive.add(1);
-    for (const code of eventCodes)
-      this.metrics.informs.add(1, { event_code: cwmpEventCodeLabel(code) });
+    for (const code of eventCodes) {
+      const label = cwmpEventCodeLabel(code);
+      this.metrics.informs.add(
+        1,
+        labels(informBy, label, () => ({ event_code: label })),
+      );
+    }
   }
 
   /** The CPE answered the RPC the record was waiting for; the RPC was sent at `lastSeenAt`. */
@@ -76,29 +112,29 @@ export class SessionTelemetry {
       this.metrics.faults.add(1, { fault_code: cwmpFaultCodeLabel(code), 'rpc.method': method });
       recordCwmpFault(span, code, detail?.faultString);
     }
-    this.metrics.rpcDuration.record(seconds, {
-      'rpc.method': method,
-      outcome: outcome.kind === 'fault' ? 'fault' : 'ok',
-    });
+    this.metrics.rpcDuration.record(
+      seconds,
+      rpcLabels(method, outcome.kind === 'fault' ? 'fault' : 'ok'),
+    );
   }
 
   /** The session ended (on this pod): active −1, duration, completed or failed. */
   ended(record: SessionRecord, reason: SessionEndReason, span?: Span): void {
     const now = this.clock.now();
     if (reason === 'idle-timeout' && record.state.phase === 'awaiting-rpc-result')
-      this.metrics.rpcDuration.record(Math.max(0, now - record.lastSeenAt) / 1000, {
-        'rpc.method': record.state.requestType,
-        outcome: 'timeout',
-      });
+      this.metrics.rpcDuration.record(
+        Math.max(0, now - record.lastSeenAt) / 1000,
+        rpcLabels(record.state.requestType, 'timeout'),
+      );
     this.metrics.sessionsActive.add(-1);
     const seconds = Math.max(0, now - record.startedAt) / 1000;
     span?.setAttribute(ATTR.sessionEndReason, reason);
     if (reason === 'completed') {
       this.metrics.sessionsCompleted.add(1);
-      this.metrics.sessionDuration.record(seconds, { outcome: 'completed' });
+      this.metrics.sessionDuration.record(seconds, COMPLETED);
     } else {
-      this.metrics.sessionsFailed.add(1, { reason: END_FAILURE[reason] });
-      this.metrics.sessionDuration.record(seconds, { outcome: 'failed' });
+      this.metrics.sessionsFailed.add(1, failure(END_FAILURE[reason]));
+      this.metrics.sessionDuration.record(seconds, FAILED);
     }
   }
 }
@@ -111,11 +147,11 @@ export function informSpanOptions(inform: Inform): StartSpanOptions {
   return {
     kind: SpanKind.SERVER,
     root: true,
-    attributes: {
+    attributes: () => ({
       [ATTR.rpcSystem]: RPC_SYSTEM.cwmp,
       [ATTR.rpcMethod]: 'Inform',
       [ATTR.eventCodes]: inform.event.map((e) => e.eventCode),
-    },
+    }),
   };
 }
 
@@ -132,12 +168,13 @@ export function requestSpanOptions(
     ...(record.trace === undefined
       ? {}
       : { parent: extractFromTraceContext({ traceparent: record.trace }) }),
-    attributes: {
+    // Built only for a recording span (startSpan calls it after the sampling decision).
+    attributes: () => ({
       [ATTR.deviceId]: record.deviceId,
       [ATTR.sessionId]: record.sessionId,
       [ATTR.rpcSystem]: RPC_SYSTEM.cwmp,
       ...(body === undefined ? {} : { [ATTR.rpcMethod]: body.type }),
-    },
+    }),
   };
 }
 
@@ -153,13 +190,13 @@ export function startRpcSpan(
   return startSpan(`cwmp ${entry.request.type}`, {
     kind: SpanKind.CLIENT,
     ...(entry.trace === undefined ? {} : { parent: extractFromTraceContext(entry.trace) }),
-    attributes: {
+    attributes: () => ({
       [ATTR.deviceId]: record.deviceId,
       [ATTR.sessionId]: record.sessionId,
       [ATTR.rpcSystem]: RPC_SYSTEM.cwmp,
       [ATTR.rpcMethod]: entry.request.type,
       [ATTR.rpcId]: entry.rpcId,
-    },
+    }),
   });
 }
 

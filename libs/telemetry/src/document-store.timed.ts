@@ -12,6 +12,7 @@ import type {
 import { monotonicSeconds, type SecondsClock } from './event-bus.traced';
 import type { AcsMetrics, DbSystem } from './metrics.registry';
 
+type DbAttributes = Parameters<AcsMetrics['dbOperationDuration']['record']>[1];
 type Recorder = <R>(operation: string, call: () => Promise<R>) => Promise<R>;
 
 function recorder(
@@ -20,6 +21,8 @@ function recorder(
   collection: string,
   clock: SecondsClock,
 ): Recorder {
+  // Success labels per operation, built once (a bounded set: the port's methods).
+  const ok = new Map<string, DbAttributes>();
   return async (operation, call) => {
     const started = clock();
     let failure: string | undefined;
@@ -30,12 +33,26 @@ function recorder(
       failure = typeof code === 'string' ? code : e instanceof Error ? e.name : 'unknown';
       throw e;
     } finally {
-      metrics.dbOperationDuration.record(clock() - started, {
-        'db.system.name': system,
-        'db.operation.name': operation,
-        'db.collection.name': collection,
-        ...(failure === undefined ? {} : { 'error.type': failure }),
-      });
+      let attributes: DbAttributes | undefined;
+      if (failure === undefined) {
+        attributes = ok.get(operation);
+        if (attributes === undefined) {
+          attributes = Object.freeze({
+            'db.system.name': system,
+            'db.operation.name': operation,
+            'db.collection.name': collection,
+          });
+          ok.set(operation, attributes);
+        }
+      } else {
+        attributes = {
+          'db.system.name': system,
+          'db.operation.name': operation,
+          'db.collection.name': collection,
+          'error.type': failure,
+        };
+      }
+      metrics.dbOperationDuration.record(clock() - started, attributes);
     }
   };
 }

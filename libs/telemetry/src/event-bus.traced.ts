@@ -64,7 +64,24 @@ function mergeTraceHeaders(
  *   A throwing handler marks the span ERROR and rethrows, so retries and dead-lettering work as
  *   before.
  */
+type PublishAttributes = NonNullable<Parameters<AcsMetrics['busPublishDuration']['record']>[1]>;
+type ProcessAttributes = NonNullable<Parameters<AcsMetrics['busProcessDuration']['record']>[1]>;
+
+// Metric labels are recorded per message; topics and groups are a small fixed set, so the success
+// labels are built once per topic (bounded, in case a caller names topics dynamically).
+const MAX_CACHED_TOPICS = 256;
+function cached<A>(cache: Map<string, A>, topic: string, build: () => A): A {
+  let attributes = cache.get(topic);
+  if (attributes === undefined) {
+    attributes = Object.freeze(build());
+    if (cache.size < MAX_CACHED_TOPICS) cache.set(topic, attributes);
+  }
+  return attributes;
+}
+
 export class TracedEventBus implements EventBus {
+  private readonly publishAttributes = new Map<string, PublishAttributes>();
+
   constructor(
     private readonly inner: EventBus,
     private readonly metrics: AcsMetrics,
@@ -95,13 +112,13 @@ export class TracedEventBus implements EventBus {
         `publish ${topic}`,
         {
           kind: SpanKind.PRODUCER,
-          attributes: {
+          attributes: () => ({
             [ATTR.messagingSystem]: this.system,
             [ATTR.messagingDestination]: topic,
             [ATTR.messagingOperationName]: 'publish',
             [ATTR.messagingOperationType]: 'send',
             'messaging.batch.message_count': messages.length,
-          },
+          }),
         },
         () => {
           const trace = traceHeaders();
@@ -115,20 +132,25 @@ export class TracedEventBus implements EventBus {
       failure = errorType(e);
       throw e;
     } finally {
-      this.metrics.busPublishDuration.record(this.clock() - started, {
+      const base = cached(this.publishAttributes, topic, () => ({
         'messaging.system': this.system,
-        'messaging.operation.name': 'publish',
+        'messaging.operation.name': 'publish' as const,
         'messaging.destination.name': topic,
-        ...(failure === undefined ? {} : { 'error.type': failure }),
-      });
+      }));
+      this.metrics.busPublishDuration.record(
+        this.clock() - started,
+        failure === undefined ? base : { ...base, 'error.type': failure },
+      );
     }
   }
 
   subscribe(options: SubscribeOptions): Promise<Subscription> {
     const handler = options.handler;
+    const processAttributes = new Map<string, ProcessAttributes>();
     return this.inner.subscribe({
       ...options,
-      handler: (message: DeliveredMessage) => this.process(options.groupId, message, handler),
+      handler: (message: DeliveredMessage) =>
+        this.process(options.groupId, message, handler, processAttributes),
     });
   }
 
@@ -140,6 +162,7 @@ export class TracedEventBus implements EventBus {
     groupId: string,
     message: DeliveredMessage,
     handler: SubscribeOptions['handler'],
+    metricAttributes: Map<string, ProcessAttributes>,
   ): Promise<void> {
     const started = this.clock();
     let failure: string | undefined;
@@ -150,7 +173,7 @@ export class TracedEventBus implements EventBus {
         {
           kind: SpanKind.CONSUMER,
           parent: extractFromHeaders(message.headers),
-          attributes: {
+          attributes: () => ({
             [ATTR.messagingSystem]: this.system,
             [ATTR.messagingDestination]: message.topic,
             [ATTR.messagingOperationName]: 'process',
@@ -161,7 +184,7 @@ export class TracedEventBus implements EventBus {
             [ATTR.messagingKafkaKey]: message.key,
             [ATTR.deviceId]: message.key,
             'acs.bus.attempt': message.attempt,
-          },
+          }),
         },
         () => handler(message),
       );
@@ -169,12 +192,15 @@ export class TracedEventBus implements EventBus {
       failure = errorType(e);
       throw e;
     } finally {
-      this.metrics.busProcessDuration.record(this.clock() - started, {
+      const base = cached(metricAttributes, message.topic, () => ({
         'messaging.system': this.system,
         'messaging.destination.name': message.topic,
         'messaging.consumer.group.name': groupId,
-        ...(failure === undefined ? {} : { 'error.type': failure }),
-      });
+      }));
+      this.metrics.busProcessDuration.record(
+        this.clock() - started,
+        failure === undefined ? base : { ...base, 'error.type': failure },
+      );
     }
   }
 }

@@ -1,4 +1,4 @@
-import { context, trace } from '@opentelemetry/api';
+import { TraceFlags, context, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import {
   ATTR,
@@ -113,5 +113,31 @@ describe('span helpers', () => {
     });
     const root = (await finished()).find((s) => s.name === 'root')!;
     expect(root.parentSpanContext).toBeUndefined();
+  });
+
+  it('records nothing under an unsampled parent but keeps its trace id for the children', async () => {
+    const unsampled = trace.setSpanContext(context.active(), {
+      traceId: '0af7651916cd43dd8448eb211c80319c',
+      spanId: 'b7ad6b7169203331',
+      traceFlags: TraceFlags.NONE,
+    });
+    const attributes = jest.fn(() => ({ [ATTR.rpcMethod]: 'Inform' }));
+    let propagated: ReturnType<typeof traceContextField>;
+    await withSpan('cwmp Inform', { parent: unsampled, attributes }, (span) => {
+      expect(span.isRecording()).toBe(false);
+      propagated = traceContextField();
+    });
+    const child = startSpan('cwmp Reboot', { parent: unsampled, attributes });
+    expect(child.isRecording()).toBe(false);
+    child.end();
+    expect(attributes).not.toHaveBeenCalled();
+    expect(propagated!.traceparent).toBe('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00');
+    expect(await finished()).toEqual([]);
+  });
+
+  it('builds lazy attributes for a recording span', async () => {
+    await withSpan('cwmp Empty', { attributes: () => ({ [ATTR.rpcSystem]: 'cwmp' }) }, () => {});
+    const [span] = await finished();
+    expect(span!.attributes[ATTR.rpcSystem]).toBe('cwmp');
   });
 });

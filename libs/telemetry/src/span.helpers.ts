@@ -3,11 +3,13 @@ import {
   isSpanContextValid,
   SpanKind,
   SpanStatusCode,
+  TraceFlags,
   trace,
   type Attributes,
   type Context,
   type Link,
   type Span,
+  type SpanContext,
 } from '@opentelemetry/api';
 import { ATTR, redactAttributes, redactText } from './span.attributes';
 import { extractFromTraceContext, type TraceContextField } from './trace.propagation';
@@ -20,8 +22,11 @@ export const INSTRUMENTATION_SCOPE = 'acs';
 export interface StartSpanOptions {
   /** SERVER for an incoming CWMP/gRPC request, CLIENT for an outgoing call, PRODUCER/CONSUMER on the bus. */
   readonly kind?: SpanKind;
-  /** Redacted before they reach the span (see redactAttributes). */
-  readonly attributes?: Attributes;
+  /**
+   * Redacted before they reach the span (see redactAttributes). A function is called only for a
+   * recording span: hot paths pass one so an unsampled span builds no attribute object.
+   */
+  readonly attributes?: Attributes | (() => Attributes);
   readonly links?: readonly Link[];
   /** Parent context; default the active one. Use extractFrom* to continue a remote trace. */
   readonly parent?: Context;
@@ -36,11 +41,31 @@ function tracer() {
 }
 
 /**
+ * The parent's span context when it is valid and not sampled. Our sampler is parent-based
+ * (telemetry.sdk.ts), so a child of such a parent would be a non-recording span anyway: the
+ * helpers then skip the SDK (sampler, id generation, span object) and hand out a non-recording
+ * span carrying the parent's context, which still propagates the trace id downstream.
+ */
+function unsampledParent(parent: Context): SpanContext | undefined {
+  const sc = trace.getSpanContext(parent);
+  if (sc === undefined || (sc.traceFlags & TraceFlags.SAMPLED) !== 0) return undefined;
+  return isSpanContextValid(sc) ? sc : undefined;
+}
+
+/**
  * Starts a span (not made active; end it yourself). Attributes are set after the sampling decision
  * and only on recording spans: an unsampled span (OTEL_TRACES_SAMPLER_RATIO < 1) skips redaction
  * and attribute copying. Samplers therefore see no attributes; ours (parent-based ratio) use none.
  */
 export function startSpan(name: string, options: StartSpanOptions = {}): Span {
+  return startIn(name, options, options.parent ?? context.active());
+}
+
+function startIn(name: string, options: StartSpanOptions, parent: Context): Span {
+  if (options.root !== true) {
+    const unsampled = unsampledParent(parent);
+    if (unsampled !== undefined) return trace.wrapSpanContext(unsampled);
+  }
   const span = tracer().startSpan(
     name,
     {
@@ -48,10 +73,13 @@ export function startSpan(name: string, options: StartSpanOptions = {}): Span {
       ...(options.links === undefined ? {} : { links: [...options.links] }),
       ...(options.root === true ? { root: true } : {}),
     },
-    options.parent ?? context.active(),
+    parent,
   );
-  if (options.attributes !== undefined && span.isRecording())
-    span.setAttributes(redactAttributes(options.attributes));
+  const attributes = options.attributes;
+  if (attributes !== undefined && span.isRecording())
+    span.setAttributes(
+      redactAttributes(typeof attributes === 'function' ? attributes() : attributes),
+    );
   return span;
 }
 
@@ -65,8 +93,9 @@ export async function withSpan<T>(
   options: StartSpanOptions,
   fn: (span: Span) => T | Promise<T>,
 ): Promise<T> {
-  const span = startSpan(name, options);
-  const ctx = trace.setSpan(options.parent ?? context.active(), span);
+  const parent = options.parent ?? context.active();
+  const span = startIn(name, options, parent);
+  const ctx = trace.setSpan(parent, span);
   try {
     return await context.with(ctx, fn, undefined, span);
   } catch (e) {
