@@ -71,7 +71,10 @@ export class NbiServer {
       const handlers: UntypedServiceImplementation = {};
       for (const [key, d] of Object.entries(def)) {
         const method = impl[key];
-        if (typeof method !== 'function') throw new Error(`${d.path} is not implemented`);
+        // ApiImplementation's type already demands every method; this catches a cast that hid a
+        // missing one, at start-up rather than as UNIMPLEMENTED on the first call.
+        if (typeof method !== 'function')
+          throw new Error(`ApiImplementation has no handler for ${d.path} (wiring error)`);
         handlers[key] = d.responseStream
           ? this.guardStream(name, key, d.path, method as StreamMethod<unknown, unknown>)
           : this.guardUnary(name, key, d.path, method as UnaryMethod<unknown, unknown>);
