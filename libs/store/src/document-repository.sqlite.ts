@@ -72,7 +72,7 @@ function mapError(
 /** The SELECT of a find: the same text for running it and for explaining its plan. */
 function findSql(
   collection: string,
-  indexes: readonly NormalizedIndex[],
+  side: MultikeySide,
   query: unknown,
   options: FindOptions<Identified>,
 ): {
@@ -88,7 +88,7 @@ function findSql(
     `"${collection}"`,
     clauses,
     options.after === undefined ? undefined : keysetClauses(keys, options.after),
-    sideOf(collection, indexes),
+    side,
   );
   const params: SQLInputValue[] = [...where.params];
   let sql = `SELECT _id, _version, doc FROM ${from} WHERE ${where.text} ORDER BY ${orderSql(keys, id)}`;
@@ -99,7 +99,9 @@ function findSql(
   return { sql, params, keys, ...(limit === undefined ? {} : { limit }) };
 }
 
-function sideOf(collection: string, indexes: readonly NormalizedIndex[]) {
+type MultikeySide = Parameters<typeof fromWhereSql>[3];
+
+function sideOf(collection: string, indexes: readonly NormalizedIndex[]): MultikeySide {
   const paths = indexes.filter((i) => i.multikey).map((i) => (i.keys[0] as { path: string }).path);
   return { side: multikeyTable(collection), multikey: new Set(paths) };
 }
@@ -113,6 +115,8 @@ class SqliteDocumentRepository<T extends Identified> implements DocumentReposito
   private readonly table: string;
   private readonly indexNames: Map<string, string>;
   private readonly statements = new Map<string, StatementSync>();
+  /** The multikey side table and paths, derived from the indexes once (used by every query). */
+  private readonly side: MultikeySide;
 
   constructor(
     private readonly store: SqliteDocumentStore,
@@ -121,6 +125,7 @@ class SqliteDocumentRepository<T extends Identified> implements DocumentReposito
   ) {
     this.table = `"${name}"`;
     this.indexNames = new Map(indexes.map((i) => [`${name}__${i.name}`, i.name]));
+    this.side = sideOf(name, indexes);
   }
 
   private run<R>(work: (db: DatabaseSync) => R): R {
@@ -194,7 +199,7 @@ class SqliteDocumentRepository<T extends Identified> implements DocumentReposito
 
   async find(query: Query<T>, options: FindOptions<T> = {}): Promise<Page<T>> {
     await Promise.resolve();
-    const { sql, params, keys, limit } = findSql(this.name, this.indexes, query, options);
+    const { sql, params, keys, limit } = findSql(this.name, this.side, query, options);
     return this.run((db) => {
       const rows = this.stmt(db, sql).all(...params) as unknown as Row[];
       const items = rows.slice(0, limit).map((r) => toDocument<T>(r));
@@ -210,7 +215,7 @@ class SqliteDocumentRepository<T extends Identified> implements DocumentReposito
       this.table,
       normalizeQuery(query),
       undefined,
-      sideOf(this.name, this.indexes),
+      this.side,
     );
     return this.run((db) => {
       const row = this.stmt(db, `SELECT count(*) AS n FROM ${from} WHERE ${where.text}`).get(
@@ -330,7 +335,7 @@ export class SqliteDocumentStore implements DocumentStore {
     assertName('collection', collection);
     const { sql, params } = findSql(
       collection,
-      this.declared.get(collection) ?? [],
+      sideOf(collection, this.declared.get(collection) ?? []),
       query,
       options,
     );
