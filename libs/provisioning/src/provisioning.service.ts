@@ -499,8 +499,11 @@ export function faultsDiff(
   const b = before?.faults ?? {};
   const changed: string[] = [];
   const removed: string[] = [];
-  for (const k in after.faults)
-    if (!(k in b) || JSON.stringify(after.faults[k]) !== JSON.stringify(b[k])) changed.push(k);
+  for (const k in after.faults) {
+    const f = after.faults[k];
+    // Records a reducer left alone keep their identity: no need to serialise those.
+    if (!(k in b) || (f !== b[k] && JSON.stringify(f) !== JSON.stringify(b[k]))) changed.push(k);
+  }
   for (const k in b) if (!(k in after.faults)) removed.push(k);
   return { changed, removed };
 }
