@@ -16,7 +16,7 @@ import { API_SERVICES, fileDescriptorProtos, type ApiServiceName } from '@acs/pr
 import { tracedUnary, type AcsMetrics } from '@acs/telemetry';
 import type { Authenticator } from './auth/authenticator';
 import type { Principal } from './auth/principal';
-import { requiredRole, roleAllows } from './auth/roles.table';
+import { requiredRole, roleAllows, type NbiRole } from './auth/roles.table';
 import type { CallContext, ServiceMethods, StreamMethod, UnaryMethod } from './nbi.context';
 import { NbiError, NbiErrorCode } from './nbi.error';
 import type { NbiClock, NbiLogger } from './nbi.ports';
@@ -125,9 +125,9 @@ export class NbiServer {
     });
   }
 
-  private async authorize(service: string, key: string, path: string, metadata: Metadata) {
+  /** `needed`: the method's row of METHOD_ROLES, looked up once when the handler is built. */
+  private async authorize(path: string, needed: NbiRole | undefined, metadata: Metadata) {
     const principal: Principal = await this.o.authenticator.authenticate(metadata);
-    const needed = requiredRole(service, key);
     if (needed === undefined || !roleAllows(principal.role, needed))
       throw new NbiError(
         NbiErrorCode.PermissionDenied,
@@ -170,12 +170,13 @@ export class NbiServer {
     path: string,
     method: UnaryMethod<unknown, unknown>,
   ): handleUnaryCall<unknown, unknown> {
+    const needed = requiredRole(service, key);
     const handler: handleUnaryCall<unknown, unknown> = (call, callback) => {
       const ac = new AbortController();
       const { deadline, done } = this.abortOn(call, ac, this.o.maxCallMs);
       void (async () => {
         try {
-          const principal = await this.authorize(service, key, path, call.metadata);
+          const principal = await this.authorize(path, needed, call.metadata);
           const res = await method(
             call.request,
             this.context(principal, path, deadline, ac.signal),
@@ -201,13 +202,14 @@ export class NbiServer {
   ): handleServerStreamingCall<unknown, unknown> {
     const maxBacklog = this.o.maxStreamBacklog ?? 10_000;
     const cap = OPEN_ENDED.has(path) ? (this.o.maxWatchMs ?? 86_400_000) : this.o.maxCallMs;
+    const needed = requiredRole(service, key);
     return (call) => {
       const ac = new AbortController();
       const { deadline, done } = this.abortOn(call, ac, cap);
       let ended = false;
       void (async () => {
         try {
-          const principal = await this.authorize(service, key, path, call.metadata);
+          const principal = await this.authorize(path, needed, call.metadata);
           await method(call.request, this.context(principal, path, deadline, ac.signal), (res) => {
             if (ended || ac.signal.aborted) return;
             // A client that does not read: end its stream rather than buffer without bound.
