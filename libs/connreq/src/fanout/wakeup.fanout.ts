@@ -20,7 +20,6 @@ import { TokenBucket } from './token-bucket';
 
 /** The small per-device state while a wake-up is queued or running; nothing else is kept. */
 interface Slot {
-  running: boolean;
   coalesced: number;
   /** The first wake-up's requestedAt, as given (validated ISO-8601 on the bus path). */
   requestedAt: string;
@@ -103,7 +102,6 @@ export class WakeupFanout {
       await new Promise<void>((resolve) => this.admitWaiters.push(resolve));
     }
     this.slots.set(cmd.deviceId, {
-      running: false,
       coalesced: 0,
       requestedAt: cmd.requestedAt,
       ...(cmd.expiresAt === undefined ? {} : { expiresAt: Date.parse(cmd.expiresAt) }),
@@ -149,7 +147,6 @@ export class WakeupFanout {
       this.sem.release();
       return;
     }
-    slot.running = true;
     this.stats.started++;
     this.stats.running++;
     const attempts: AttemptRecord[] = [];
