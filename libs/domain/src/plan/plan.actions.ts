@@ -18,6 +18,12 @@ export interface PlanGate {
   skip(target: string, source: SourceRef, reason: SkipReason): void;
 }
 
+/** A Download/Upload with this CommandKey was accepted and has not timed out yet. */
+function transferInProgress(b: PlanGate, commandKey: string): boolean {
+  const t = b.state.transfers[commandKey];
+  return t !== undefined && b.ctx.now - t.startedAt < b.view.policy.transferTimeoutMs;
+}
+
 export function actionRpcs(b: PlanGate, actions: readonly DesiredAction[]): PlannedRpc[] {
   const downloads: PlannedRpc[] = [];
   const uploads: PlannedRpc[] = [];
@@ -30,8 +36,7 @@ export function actionRpcs(b: PlanGate, actions: readonly DesiredAction[]): Plan
     const item = { target: a.key, source: a.source };
     switch (a.kind) {
       case 'download': {
-        const t = b.state.transfers[a.commandKey];
-        if (t !== undefined && b.ctx.now - t.startedAt < b.view.policy.transferTimeoutMs) {
+        if (transferInProgress(b, a.commandKey)) {
           b.skip(a.key, a.source, 'inProgress');
           break;
         }
@@ -52,8 +57,7 @@ export function actionRpcs(b: PlanGate, actions: readonly DesiredAction[]): Plan
         break;
       }
       case 'upload': {
-        const t = b.state.transfers[a.commandKey];
-        if (t !== undefined && b.ctx.now - t.startedAt < b.view.policy.transferTimeoutMs) {
+        if (transferInProgress(b, a.commandKey)) {
           b.skip(a.key, a.source, 'inProgress');
           break;
         }
