@@ -128,17 +128,20 @@ export function devicesApi(deps: NbiDeps): ServiceMethods<typeof DevicesServiceS
     async watchDevices(req, ctx, send) {
       if (req.deviceIds.length > 1000) throw NbiError.invalid('device_ids', 'at most 1000');
       req.deviceIds.forEach((d, i) => requireId(d, `device_ids.${i}`));
-      const only = req.deviceIds.length === 0 ? undefined : new Set(req.deviceIds);
-      const stop = deps.feed.listen((e) => {
-        if (only === undefined || only.has(e.deviceId)) send(watchMessage(e));
-      });
+      const forward = (e: DeviceChangeEventV1): void => send(watchMessage(e));
+      // Named devices: the feed's per-device listeners, so other devices' changes never reach
+      // this stream (rather than every watcher filtering every event).
+      const stops =
+        req.deviceIds.length === 0
+          ? [deps.feed.listen(forward)]
+          : [...new Set(req.deviceIds)].map((id) => deps.feed.listen(forward, id));
       try {
         await new Promise<void>((resolve) => {
           if (ctx.signal.aborted) resolve();
           else ctx.signal.addEventListener('abort', () => resolve(), { once: true });
         });
       } finally {
-        stop();
+        for (const stop of stops) stop();
       }
     },
   };
