@@ -80,6 +80,9 @@ interface Current {
   readonly session: LiveSession | undefined;
 }
 
+/** Change flags of an event that neither creates nor (re)boots the device. */
+const NOT_LIFECYCLE = { created: false, boot: false, bootstrap: false } as const;
+
 /** Key of the Redis record that says what was pushed to a session's inbox (see ensurePushed). */
 export function pushMarkerKey(sessionId: string): string {
   return `provisioning:pushed:${sessionId}`;
@@ -345,11 +348,7 @@ export class ProvisioningService {
       entries,
       audit: auditOfResult(pending.rpc, result, now),
       tasks,
-      change: this.changeOf(event, 'rpc-result', state, next, {
-        created: false,
-        boot: false,
-        bootstrap: false,
-      }),
+      change: this.changeOf(event, 'rpc-result', state, next, NOT_LIFECYCLE),
     };
   }
 
@@ -403,11 +402,7 @@ export class ProvisioningService {
       audit: [],
       tasks,
       ...(replanned ? { replanned } : {}),
-      change: this.changeOf(event, 'cpe-request', cur.state, next, {
-        created: false,
-        boot: false,
-        bootstrap: false,
-      }),
+      change: this.changeOf(event, 'cpe-request', cur.state, next, NOT_LIFECYCLE),
     };
   }
 
