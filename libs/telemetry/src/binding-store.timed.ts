@@ -1,3 +1,4 @@
+import { errorType } from './error-type';
 import { monotonicSeconds, type SecondsClock } from './event-bus.traced';
 import type { AcsMetrics, DbSystem } from './metrics.registry';
 
@@ -28,8 +29,7 @@ export class TimedBindingStore<B> implements BindingStoreLike<B> {
     try {
       return await call();
     } catch (e) {
-      const code = (e as { code?: unknown } | null)?.code;
-      failure = typeof code === 'string' ? code : e instanceof Error ? e.name : 'unknown';
+      failure = errorType(e);
       throw e;
     } finally {
       this.metrics.dbOperationDuration.record(this.clock() - started, {

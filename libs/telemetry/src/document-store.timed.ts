@@ -9,6 +9,7 @@ import type {
   Update,
   Versioned,
 } from '@acs/store';
+import { errorType } from './error-type';
 import { monotonicSeconds, type SecondsClock } from './event-bus.traced';
 import type { AcsMetrics, DbSystem } from './metrics.registry';
 
@@ -29,8 +30,7 @@ function recorder(
     try {
       return await call();
     } catch (e) {
-      const code = (e as { code?: unknown } | null)?.code;
-      failure = typeof code === 'string' ? code : e instanceof Error ? e.name : 'unknown';
+      failure = errorType(e);
       throw e;
     } finally {
       let attributes: DbAttributes | undefined;

@@ -6,6 +6,7 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '@acs/bus';
+import { errorType } from './error-type';
 import type { AcsMetrics, MessagingSystem } from './metrics.registry';
 import { ATTR } from './span.attributes';
 import { SpanKind, withSpan } from './span.helpers';
@@ -14,11 +15,6 @@ import { extractFromHeaders, traceHeaders } from './trace.propagation';
 /** Monotonic seconds; injectable so tests do not depend on real time. */
 export type SecondsClock = () => number;
 export const monotonicSeconds: SecondsClock = () => performance.now() / 1000;
-
-function errorType(e: unknown): string {
-  const code = (e as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : e instanceof Error ? e.name : 'unknown';
-}
 
 export interface TracedEventBusOptions {
   /**

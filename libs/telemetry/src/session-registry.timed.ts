@@ -1,4 +1,5 @@
 import type { SessionRegistry } from '@acs/sessions';
+import { errorType } from './error-type';
 import { monotonicSeconds, type SecondsClock } from './event-bus.traced';
 import type { AcsMetrics, DbSystem } from './metrics.registry';
 
@@ -48,8 +49,7 @@ export class TimedSessionRegistry implements SessionRegistry {
     try {
       return await call();
     } catch (e) {
-      const code = (e as { code?: unknown } | null)?.code;
-      failure = typeof code === 'string' ? code : e instanceof Error ? e.name : 'unknown';
+      failure = errorType(e);
       throw e;
     } finally {
       this.metrics.dbOperationDuration.record(
