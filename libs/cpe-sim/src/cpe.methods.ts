@@ -180,28 +180,22 @@ export function handleCpeMethod(cpe: SimulatedCpe, msg: CwmpMessage): CwmpMessag
     case 'GetQueuedTransfers':
       return {
         type: 'GetQueuedTransfersResponse',
-        // cwmp-1-1.xsd types AllQueuedTransferStruct/FileType as a download file type only.
-        transferList: (cpe.transfers ?? [])
-          .filter((t) => t.isDownload || cpe.group.cwmpVersion >= '1.2')
-          .map((t) => ({
-            commandKey: t.commandKey,
-            state: t.state,
-          })),
+        transferList: reportedTransfers(cpe).map((t) => ({
+          commandKey: t.commandKey,
+          state: t.state,
+        })),
       };
     case 'GetAllQueuedTransfers':
       return {
         type: 'GetAllQueuedTransfersResponse',
-        // cwmp-1-1.xsd types AllQueuedTransferStruct/FileType as a download file type only.
-        transferList: (cpe.transfers ?? [])
-          .filter((t) => t.isDownload || cpe.group.cwmpVersion >= '1.2')
-          .map((t) => ({
-            commandKey: t.commandKey,
-            state: t.state,
-            isDownload: t.isDownload,
-            fileType: t.fileType,
-            fileSize: t.fileSize,
-            targetFileName: '',
-          })),
+        transferList: reportedTransfers(cpe).map((t) => ({
+          commandKey: t.commandKey,
+          state: t.state,
+          isDownload: t.isDownload,
+          fileType: t.fileType,
+          fileSize: t.fileSize,
+          targetFileName: '',
+        })),
       };
     case 'ScheduleInform':
       // TR-069 A.4.1.5: DelaySeconds must be > 0.
@@ -234,4 +228,10 @@ const CPE_METHODS = new Set<string>([
 
 function isCpeMethod(msg: CwmpMessage): msg is CpeMethodRequest {
   return CPE_METHODS.has(msg.type);
+}
+
+/** The queued transfers a (Get|GetAll)QueuedTransfers response may list. */
+function reportedTransfers(cpe: SimulatedCpe): NonNullable<SimulatedCpe['transfers']> {
+  // cwmp-1-1.xsd types AllQueuedTransferStruct/FileType as a download file type only.
+  return (cpe.transfers ?? []).filter((t) => t.isDownload || cpe.group.cwmpVersion >= '1.2');
 }
