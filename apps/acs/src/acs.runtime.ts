@@ -137,11 +137,8 @@ export class AcsRuntime {
     if (stun) {
       const bridge = new StunBindingsMetricsBridge(currentTelemetry().metrics, stun.counters);
       this.traced.unhook = currentTelemetry().addCollectHook(() => bridge.sync());
+      this.logger.info(`STUN server on udp://${stun.address}:${stun.port}`);
     }
-    if (this.connreq.stun)
-      this.logger.info(
-        `STUN server on udp://${this.connreq.stun.address}:${this.connreq.stun.port}`,
-      );
     if (this.config.nbi.NBI_ENABLED) {
       this.nbi = await startNbi({
         config: this.config.nbi,
