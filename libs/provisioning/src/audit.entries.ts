@@ -1,8 +1,7 @@
 import type { CwmpMessage } from '@acs/cwmp';
 import type { PlannedRpc, SourceRef } from '@acs/domain';
-import { sourceKey } from '@acs/domain';
+import { lexical, sourceKey } from '@acs/domain';
 import type { AuditDocument } from './device.document';
-import { lexicalOf } from './device-change.event';
 
 // Audit entries (who / what / when) for what one RPC result changed on the device. Details use
 // arrays of {path, value}: a path as a field name would need escaping.
@@ -42,7 +41,7 @@ export function auditOfResult(rpc: PlannedRpc, result: CwmpMessage, at: number):
           actor,
           action: 'parameters.set',
           details: {
-            parameters: req.parameterList.map((p) => ({ path: p.name, value: lexicalOf(p.value) })),
+            parameters: req.parameterList.map((p) => ({ path: p.name, value: lexical(p.value) })),
             parameterKey: req.parameterKey,
             sources: sources(rpc),
           },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CwmpValue } from '@acs/cwmp';
 import type { DeviceState } from '@acs/domain';
+import { lexical } from '@acs/domain';
 import { ProvisioningError, ProvisioningErrorCode } from './provisioning.error';
 
 /** Topic of device changes for OSS watchers (key = device id, so one device's changes stay in order). */
@@ -88,20 +89,9 @@ export function decodeDeviceChange(value: Buffer | string): DeviceChangeEventV1 
   return r.data;
 }
 
-export function lexicalOf(v: CwmpValue): string {
-  switch (v.type) {
-    case 'base64':
-      return Buffer.from(v.value).toString('base64');
-    case 'hexBinary':
-      return Buffer.from(v.value).toString('hex');
-    default:
-      return String(v.value);
-  }
-}
-
 function sameCwmp(a: CwmpValue | undefined, b: CwmpValue | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
-  return a.type === b.type && lexicalOf(a) === lexicalOf(b);
+  return a.type === b.type && lexical(a) === lexical(b);
 }
 
 /** Parameters whose value appeared, changed or disappeared between two states. O(paths). */
@@ -121,7 +111,7 @@ export function changedParameters(
     if (n?.kind !== 'parameter' || n.value === undefined) continue;
     const p = prev[path];
     const old = p?.kind === 'parameter' ? p.value : undefined;
-    if (!sameCwmp(old, n.value)) push({ path, value: lexicalOf(n.value), type: n.value.type });
+    if (!sameCwmp(old, n.value)) push({ path, value: lexical(n.value), type: n.value.type });
   }
   for (const path in prev) {
     const p = prev[path];

@@ -1,8 +1,7 @@
 import type { InboxEntry } from '@acs/events';
 import type { DeviceState, PlanPolicy, Profile, ScriptEvaluator, Task } from '@acs/domain';
-import { mergeDesired, plan, recordFindings, taskStatus } from '@acs/domain';
+import { lexical, mergeDesired, plan, recordFindings, taskStatus } from '@acs/domain';
 import type { LiveSession, PendingRpc, TaskUpdate } from './device.document';
-import { lexicalOf } from './device-change.event';
 
 // The pure part of driving a session: from the device state, the profiles and the pending tasks,
 // the next batch of RPCs (or `done`), with rpcIds derived from the session id and the step so a
@@ -134,7 +133,7 @@ function resultOf(task: Task, state: DeviceState, at: number): Record<string, un
     for (const [path, n] of Object.entries(state.nodes)) {
       if (n.kind !== 'parameter' || n.value === undefined) continue;
       if (path === p || (p.endsWith('.') && path.startsWith(p)))
-        values.push({ path, value: lexicalOf(n.value), type: n.value.type });
+        values.push({ path, value: lexical(n.value), type: n.value.type });
     }
   }
   return { at, values };
