@@ -134,6 +134,23 @@ const command = (deviceId: string): WakeupCommand => ({
   requestedAt,
 });
 
+/** One wake-up per device `${prefix}${i}`; resolves, with the start time, once all arrived. */
+async function driveFanout(
+  fanout: WakeupFanout,
+  prefix: string,
+  starts: Float64Array,
+  arrived: () => number,
+): Promise<number> {
+  const t0 = now();
+  for (let i = 0; i < starts.length; i++) {
+    starts[i] = now();
+    await fanout.submit(command(`${prefix}${i}`));
+  }
+  await fanout.idle();
+  await waitFor(arrived, starts.length);
+  return t0;
+}
+
 // The directory's per-device status is O(devices) by design (it lives in the store in
 // production); the benchmark measures the fan-out and the transports, so results are not kept in process
 // (the bare loops keep nothing either; the result sink is a no-op too).
@@ -207,13 +224,7 @@ async function udpFanout(
   });
   const fanout = fanoutFor({ udp }, directory, { concurrency: UDP_CONCURRENCY });
   const starts = new Float64Array(N_UDP);
-  const t0 = now();
-  for (let i = 0; i < N_UDP; i++) {
-    starts[i] = now();
-    await fanout.submit(command(`u${i}`));
-  }
-  await fanout.idle();
-  await waitFor(() => Atomics.load(counters, 1), N_UDP);
+  const t0 = await driveFanout(fanout, 'u', starts, () => Atomics.load(counters, 1));
   await stun.stop();
   return summarize('fan-out → UDP requester → STUN socket', t0, starts, arrivals);
 }
@@ -325,13 +336,7 @@ async function httpFanout(
   });
   const fanout = fanoutFor({ http }, directory, { concurrency: HTTP_CONCURRENCY });
   const starts = new Float64Array(N_HTTP);
-  const t0 = now();
-  for (let i = 0; i < N_HTTP; i++) {
-    starts[i] = now();
-    await fanout.submit(command(`h${i}`));
-  }
-  await fanout.idle();
-  await waitFor(() => Atomics.load(counters, 2), N_HTTP);
+  const t0 = await driveFanout(fanout, 'h', starts, () => Atomics.load(counters, 2));
   const r = summarize('fan-out → HTTP Digest requester', t0, starts, arrivals);
   const failed = Object.entries(fanout.stats.byOutcome).filter(([k]) => k !== 'accepted');
   if (failed.length > 0)
