@@ -1,9 +1,8 @@
-import { performance } from 'node:perf_hooks';
 import { CwmpError, CwmpErrorCode, parseEnvelope } from '../index';
 import { billionLaughs, deepNesting, externalEntity, hugeBody } from '@acs/testing';
 
-// Each hostile body must be refused with a typed error, fast. The limit asserted here is generous
-// (timing asserts are flaky on shared CI); `npm run bench:cwmp` prints the real times (target < 50 ms).
+// Each hostile body must be refused with a typed error. How fast is measured by `npm run bench:cwmp`
+// (target < 50 ms each), not asserted here: timing assertions fail on a loaded machine.
 
 const CASES: readonly [string, () => string | Buffer, CwmpErrorCode][] = [
   ['billion laughs', billionLaughs, CwmpErrorCode.DoctypeForbidden],
@@ -13,25 +12,15 @@ const CASES: readonly [string, () => string | Buffer, CwmpErrorCode][] = [
 ];
 
 describe('parseEnvelope on hostile input', () => {
-  const timings: string[] = [];
-  afterAll(() => {
-    console.log(`hostile input → typed error: ${timings.join(', ')} (target < 50 ms each)`);
-  });
-
-  it.each(CASES)('%s → typed error in well under 500 ms', (name, make, code) => {
-    const input = make();
-    const t0 = performance.now();
+  it.each(CASES)('%s → typed error', (_name, make, code) => {
     let error: unknown;
     try {
-      parseEnvelope(input);
+      parseEnvelope(make());
     } catch (e) {
       error = e;
     }
-    const ms = performance.now() - t0;
-    timings.push(`${name} ${ms.toFixed(2)} ms`);
     expect(error).toBeInstanceOf(CwmpError);
     expect((error as CwmpError).code).toBe(code);
-    expect(ms).toBeLessThan(500);
   });
 
   it('names the limit that stopped the huge and the deep body', () => {
