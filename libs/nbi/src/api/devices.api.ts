@@ -97,16 +97,8 @@ export function devicesApi(deps: NbiDeps): ServiceMethods<typeof DevicesServiceS
       }
       // Its fault mirrors and tasks go with it, so a device that comes back starts clean
       // (bounded: one device has few of either).
-      for (let round = 0; round < 100; round++) {
-        const faults = await deps.repos.faults.find({ deviceId: id }, { limit: 500 });
-        for (const f of faults.items) await deps.repos.faults.delete(f._id).catch(ignoreNotFound);
-        if (faults.next === undefined) break;
-      }
-      for (let round = 0; round < 100; round++) {
-        const tasks = await deps.repos.tasks.find({ deviceId: id }, { limit: 500 });
-        for (const t of tasks.items) await deps.repos.tasks.delete(t._id).catch(ignoreNotFound);
-        if (tasks.next === undefined) break;
-      }
+      await deleteOfDevice(deps.repos.faults, id);
+      await deleteOfDevice(deps.repos.tasks, id);
       await deps.audit.record(ctx.principal.id, 'device.deleted', id, {});
       return {};
     },
@@ -145,6 +137,24 @@ export function devicesApi(deps: NbiDeps): ServiceMethods<typeof DevicesServiceS
       }
     },
   };
+}
+
+/** The fields of a DocumentRepository that deleteOfDevice uses (faults and tasks both fit). */
+interface DeviceScoped {
+  find(
+    query: { deviceId: string },
+    options: { limit: number },
+  ): Promise<{ readonly items: readonly { readonly _id: string }[]; readonly next?: string }>;
+  delete(id: string): Promise<void>;
+}
+
+/** Deletes every document of the device in `repo`, 500 at a time, 100 rounds at most. */
+async function deleteOfDevice(repo: DeviceScoped, deviceId: string): Promise<void> {
+  for (let round = 0; round < 100; round++) {
+    const page = await repo.find({ deviceId }, { limit: 500 });
+    for (const d of page.items) await repo.delete(d._id).catch(ignoreNotFound);
+    if (page.next === undefined) break;
+  }
 }
 
 function ignoreNotFound(e: unknown): void {
