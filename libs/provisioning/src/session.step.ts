@@ -1,5 +1,12 @@
 import type { InboxEntry } from '@acs/events';
-import type { DeviceState, PlanPolicy, Profile, ScriptEvaluator, Task } from '@acs/domain';
+import type {
+  DeviceState,
+  PathNode,
+  PlanPolicy,
+  Profile,
+  ScriptEvaluator,
+  Task,
+} from '@acs/domain';
 import { lexical, mergeDesired, plan, recordFindings, taskStatus } from '@acs/domain';
 import type { LiveSession, PendingRpc, TaskUpdate } from './device.document';
 
@@ -129,12 +136,14 @@ function resultOf(task: Task, state: DeviceState, at: number): Record<string, un
   if (op.kind !== 'getParameters' && op.kind !== 'refresh') return { at };
   const paths = op.kind === 'getParameters' ? op.paths : [op.path];
   const values: { path: string; value: string; type: string }[] = [];
+  const add = (path: string, n: PathNode | undefined): void => {
+    if (n?.kind === 'parameter' && n.value !== undefined)
+      values.push({ path, value: lexical(n.value), type: n.value.type });
+  };
   for (const p of paths) {
-    for (const [path, n] of Object.entries(state.nodes)) {
-      if (n.kind !== 'parameter' || n.value === undefined) continue;
-      if (path === p || (p.endsWith('.') && path.startsWith(p)))
-        values.push({ path, value: lexical(n.value), type: n.value.type });
-    }
+    // A parameter path names one node: look it up instead of scanning the whole model.
+    if (!p.endsWith('.')) add(p, Object.hasOwn(state.nodes, p) ? state.nodes[p] : undefined);
+    else for (const path in state.nodes) if (path.startsWith(p)) add(path, state.nodes[path]);
   }
   return { at, values };
 }
