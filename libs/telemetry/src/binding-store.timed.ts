@@ -1,4 +1,4 @@
-import { errorType } from './error-type';
+import { timedDbCall } from './db-call.timed';
 import { monotonicSeconds, type SecondsClock } from './event-bus.traced';
 import type { AcsMetrics, DbSystem } from './metrics.registry';
 
@@ -23,21 +23,17 @@ export class TimedBindingStore<B> implements BindingStoreLike<B> {
     private readonly clock: SecondsClock = monotonicSeconds,
   ) {}
 
-  private async timed<T>(operation: string, call: () => Promise<T>): Promise<T> {
-    const started = this.clock();
-    let failure: string | undefined;
-    try {
-      return await call();
-    } catch (e) {
-      failure = errorType(e);
-      throw e;
-    } finally {
-      this.metrics.dbOperationDuration.record(this.clock() - started, {
+  private timed<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    return timedDbCall(
+      this.metrics,
+      this.clock,
+      (failure) => ({
         'db.system.name': this.system,
         'db.operation.name': operation,
         ...(failure === undefined ? {} : { 'error.type': failure }),
-      });
-    }
+      }),
+      call,
+    );
   }
 
   put(binding: B, ttlMs: number): Promise<void> {

@@ -9,11 +9,10 @@ import type {
   Update,
   Versioned,
 } from '@acs/store';
-import { errorType } from './error-type';
+import { timedDbCall, type DbAttributes } from './db-call.timed';
 import { monotonicSeconds, type SecondsClock } from './event-bus.traced';
 import type { AcsMetrics, DbSystem } from './metrics.registry';
 
-type DbAttributes = Parameters<AcsMetrics['dbOperationDuration']['record']>[1];
 type Recorder = <R>(operation: string, call: () => Promise<R>) => Promise<R>;
 
 function recorder(
@@ -24,37 +23,27 @@ function recorder(
 ): Recorder {
   // Success labels per operation, built once (a bounded set: the port's methods).
   const ok = new Map<string, DbAttributes>();
-  return async (operation, call) => {
-    const started = clock();
-    let failure: string | undefined;
-    try {
-      return await call();
-    } catch (e) {
-      failure = errorType(e);
-      throw e;
-    } finally {
-      let attributes: DbAttributes | undefined;
-      if (failure === undefined) {
-        attributes = ok.get(operation);
-        if (attributes === undefined) {
-          attributes = Object.freeze({
-            'db.system.name': system,
-            'db.operation.name': operation,
-            'db.collection.name': collection,
-          });
-          ok.set(operation, attributes);
-        }
-      } else {
-        attributes = {
-          'db.system.name': system,
-          'db.operation.name': operation,
-          'db.collection.name': collection,
-          'error.type': failure,
-        };
-      }
-      metrics.dbOperationDuration.record(clock() - started, attributes);
+  const attributes = (operation: string, failure: string | undefined): DbAttributes => {
+    if (failure !== undefined)
+      return {
+        'db.system.name': system,
+        'db.operation.name': operation,
+        'db.collection.name': collection,
+        'error.type': failure,
+      };
+    let cached = ok.get(operation);
+    if (cached === undefined) {
+      cached = Object.freeze({
+        'db.system.name': system,
+        'db.operation.name': operation,
+        'db.collection.name': collection,
+      });
+      ok.set(operation, cached);
     }
+    return cached;
   };
+  return (operation, call) =>
+    timedDbCall(metrics, clock, (failure) => attributes(operation, failure), call);
 }
 
 class TimedDocumentRepository<T extends Identified> implements DocumentRepository<T> {

@@ -1,10 +1,9 @@
 import type { SessionRegistry } from '@acs/sessions';
-import { errorType } from './error-type';
+import { timedDbCall, type DbAttributes } from './db-call.timed';
 import { monotonicSeconds, type SecondsClock } from './event-bus.traced';
 import type { AcsMetrics, DbSystem } from './metrics.registry';
 
 type Operation = Exclude<keyof SessionRegistry, 'close'>;
-type DbAttributes = Parameters<AcsMetrics['dbOperationDuration']['record']>[1];
 
 const OPERATIONS: readonly Operation[] = [
   'acquireLock',
@@ -43,17 +42,11 @@ export class TimedSessionRegistry implements SessionRegistry {
     this.okAttributes = ok;
   }
 
-  private async timed<T>(operation: Operation, call: () => Promise<T>): Promise<T> {
-    const started = this.clock();
-    let failure: string | undefined;
-    try {
-      return await call();
-    } catch (e) {
-      failure = errorType(e);
-      throw e;
-    } finally {
-      this.metrics.dbOperationDuration.record(
-        this.clock() - started,
+  private timed<T>(operation: Operation, call: () => Promise<T>): Promise<T> {
+    return timedDbCall(
+      this.metrics,
+      this.clock,
+      (failure) =>
         failure === undefined
           ? this.okAttributes[operation]
           : {
@@ -61,8 +54,8 @@ export class TimedSessionRegistry implements SessionRegistry {
               'db.operation.name': operation,
               'error.type': failure,
             },
-      );
-    }
+      call,
+    );
   }
 
   acquireLock(key: string, token: string, ttlMs: number): Promise<boolean> {
