@@ -8,7 +8,7 @@ import {
   type MethodDefinition,
   type ServiceError,
 } from '@grpc/grpc-js';
-import { ErrorDetail } from '@acs/proto';
+import { ERROR_DETAIL_TRAILER, ErrorDetail } from '@acs/proto';
 import { AcsctlError, AcsctlErrorCode } from './acsctl.error';
 import type { CliConfig, Credential } from './cli.config';
 import { exitCodeForGrpcStatus } from './cli.exit-codes';
@@ -35,8 +35,6 @@ export interface ApiPort {
 export interface StreamOptions {
   readonly deadlineMs?: number | null;
 }
-
-export const ERROR_DETAIL_TRAILER = 'acs-error-bin';
 
 export class GrpcApiConnection implements ApiPort {
   private constructor(

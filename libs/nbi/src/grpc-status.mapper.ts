@@ -1,12 +1,12 @@
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { BusError, BusErrorCode } from '@acs/bus';
 import { ProvisioningError, ProvisioningErrorCode } from '@acs/provisioning';
-import { ErrorDetail } from '@acs/proto';
+import { ERROR_DETAIL_TRAILER, ErrorDetail } from '@acs/proto';
 import { StoreError, StoreErrorCode } from '@acs/store';
 import { NbiError, NbiErrorCode } from './nbi.error';
 
-/** Trailer carrying an ErrorDetail (binary protobuf; grpc-js `-bin` keys are base64 on the wire). */
-export const ERROR_DETAIL_TRAILER = 'acs-error-bin';
+/** Trailer carrying an ErrorDetail (the contract's constant, re-exported for the API's users). */
+export { ERROR_DETAIL_TRAILER };
 
 const STATUS_OF: Record<NbiErrorCode, status> = {
   [NbiErrorCode.InvalidArgument]: status.INVALID_ARGUMENT,

@@ -17,3 +17,4 @@ export { FieldMask } from './generated/google/protobuf/field_mask';
 export { Struct, Value, ListValue, NullValue } from './generated/google/protobuf/struct';
 export * from './api.services';
 export * from './descriptor-set';
+export * from './error-detail.trailer';

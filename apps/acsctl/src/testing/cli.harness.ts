@@ -1,7 +1,7 @@
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
-import { ErrorDetail } from '@acs/proto';
+import { ERROR_DETAIL_TRAILER, ErrorDetail } from '@acs/proto';
 import type { AcsctlError } from '../acsctl.error';
-import { apiError, ERROR_DETAIL_TRAILER } from '../api.connection';
+import { apiError } from '../api.connection';
 import type { CliConfig } from '../cli.config';
 import type { ExitCode } from '../cli.exit-codes';
 import type { Clock } from '../cli.io';
