@@ -31,6 +31,7 @@ import { RedactingSpanProcessor } from './redacting.span-processor';
 import { INSTRUMENTATION_SCOPE } from './span.helpers';
 import type { TelemetryConfig } from './telemetry.config';
 import { TelemetryError, TelemetryErrorCode } from './telemetry.error';
+import { setTracingActive } from './telemetry.state';
 
 /** Serve /metrics from a server of its own (`port` 0 = ephemeral, for tests). */
 export interface PrometheusServerOptions {
@@ -235,6 +236,7 @@ export async function initTelemetry(options: TelemetryOptions): Promise<Telemetr
     logRecordProcessors: [],
   });
   sdk.start();
+  setTracingActive(true);
 
   let server: MetricsServer | undefined;
   let stopped = false;
@@ -252,6 +254,7 @@ export async function initTelemetry(options: TelemetryOptions): Promise<Telemetr
         diag.warn(`telemetry: final span export failed: ${(e as Error).message}`);
       });
     } finally {
+      setTracingActive(false);
       trace.disable();
       metrics.disable();
       propagation.disable();
