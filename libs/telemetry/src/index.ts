@@ -20,3 +20,4 @@ export * from './connreq.metrics';
 export * from './kafka-lag.probe';
 export * from './binding-store.timed';
 export * from './wakeup-trace.store';
+export * from './otlp.span-encoder';
