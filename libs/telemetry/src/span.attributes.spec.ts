@@ -4,6 +4,7 @@ import {
   initTelemetry,
   isCredentialKey,
   redactAttributes,
+  scrubAttributesInPlace,
   startSpan,
   withSpan,
   type TelemetryHandle,
@@ -77,6 +78,32 @@ describe(redactAttributes.name, () => {
   });
 });
 
+describe(scrubAttributesInPlace.name, () => {
+  it('leaves clean values, arrays and maps as they are (the same objects)', () => {
+    const codes = ['0 BOOTSTRAP', '1 BOOT'];
+    const params = { 'Device.DeviceInfo.SerialNumber': 'SN1', nested: [1, 'x'] };
+    const attributes = { [ATTR.eventCodes]: codes, 'acs.params': params, n: 3 };
+    expect(scrubAttributesInPlace(attributes)).toBe(0);
+    expect(attributes[ATTR.eventCodes]).toBe(codes);
+    expect(attributes['acs.params']).toBe(params);
+  });
+
+  it('replaces only what holds a credential, keeping the order of what is left', () => {
+    const attributes: Record<string, unknown> = {
+      list: ['a', 'Basic dXNlcjpwYXNz', 'b', 'http://u:p@h/x'],
+      map: { user: 'u', password: 'p', deep: { token: 't', keep: 1 } },
+      password: 'p',
+      ok: 'v',
+    };
+    expect(scrubAttributesInPlace(attributes as never)).toBe(3);
+    expect(attributes).toEqual({
+      list: ['a', 'b', 'http://h/x'],
+      map: { user: 'u', deep: { keep: 1 } },
+      ok: 'v',
+    });
+  });
+});
+
 describe('RedactingSpanProcessor', () => {
   const exporter = new InMemorySpanExporter();
   let telemetry: TelemetryHandle;
@@ -143,7 +170,7 @@ describe('RedactingSpanProcessor', () => {
     expect((await exported()).status.message).toBe('[REDACTED]');
   });
 
-  it('redacts attributes given to withSpan before the span sees them', async () => {
+  it('exports no credential among the attributes given to withSpan', async () => {
     await withSpan(
       'x',
       { attributes: { ConnectionRequestPassword: 'p', [ATTR.sessionId]: 's1' } },

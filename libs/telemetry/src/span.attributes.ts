@@ -97,26 +97,35 @@ function safeString(value: string): string | undefined {
 }
 
 // Attribute values are `unknown` in API 1.10 (AnyValue); strings inside arrays and maps are checked
-// as well. Depth-bounded so a cyclic or absurdly nested value cannot recurse forever.
+// as well. Depth-bounded so a cyclic or absurdly nested value cannot recurse forever. An array or
+// map with nothing to remove is returned as it is (the same object), so callers can tell by
+// identity whether anything changed.
 function safeValue(value: unknown, depth: number): unknown {
   if (typeof value === 'string') return safeString(value);
   if (depth > 8 || value === null || typeof value !== 'object' || value instanceof Uint8Array)
     return value;
   if (Array.isArray(value)) {
-    const out: unknown[] = [];
-    for (const v of value as readonly unknown[]) {
+    const items = value as readonly unknown[];
+    let out: unknown[] | undefined;
+    for (let i = 0; i < items.length; i++) {
+      const v = items[i];
       const s = safeValue(v, depth + 1);
+      if (s === v && s !== undefined && out === undefined) continue;
+      out ??= items.slice(0, i);
       if (s !== undefined) out.push(s);
     }
-    return out;
+    return out ?? value;
   }
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    if (isCredentialKey(k)) continue;
-    const s = safeValue(v, depth + 1);
+  const entries = Object.entries(value as Record<string, unknown>);
+  let out: Record<string, unknown> | undefined;
+  for (let i = 0; i < entries.length; i++) {
+    const [k, v] = entries[i] as [string, unknown];
+    const s = isCredentialKey(k) ? undefined : safeValue(v, depth + 1);
+    if (s === v && s !== undefined && out === undefined) continue;
+    out ??= Object.fromEntries(entries.slice(0, i));
     if (s !== undefined) out[k] = s;
   }
-  return out;
+  return out ?? value;
 }
 
 /**
@@ -148,21 +157,10 @@ export function scrubAttributesInPlace(attributes: Attributes): number {
     const value = attributes[key];
     if (value === undefined) continue;
     const safe = redactAttribute(key, value);
-    if (safe === undefined) {
-      delete attributes[key];
-      touched++;
-    } else if (safe !== value && !(typeof value === 'object' && sameJson(safe, value))) {
-      attributes[key] = safe;
-      touched++;
-    }
+    if (safe === value) continue;
+    if (safe === undefined) delete attributes[key];
+    else attributes[key] = safe;
+    touched++;
   }
   return touched;
-}
-
-function sameJson(a: unknown, b: unknown): boolean {
-  try {
-    return JSON.stringify(a) === JSON.stringify(b);
-  } catch {
-    return false;
-  }
 }

@@ -12,8 +12,10 @@ import {
   type Link,
   type Span,
   type SpanContext,
+  type Tracer,
 } from '@opentelemetry/api';
 import { ATTR, redactAttributes, redactText } from './span.attributes';
+import { telemetryGeneration, tracingActive } from './telemetry.state';
 import { extractFromTraceContext, type TraceContextField } from './trace.propagation';
 
 export { SpanKind, SpanStatusCode, type Attributes, type Context, type Link, type Span };
@@ -25,8 +27,8 @@ export interface StartSpanOptions {
   /** SERVER for an incoming CWMP/gRPC request, CLIENT for an outgoing call, PRODUCER/CONSUMER on the bus. */
   readonly kind?: SpanKind;
   /**
-   * Redacted before they reach the span (see redactAttributes). A function is called only for a
-   * recording span: hot paths pass one so an unsampled span builds no attribute object.
+   * Redacted before export by RedactingSpanProcessor (see redactAttributes). A function is called
+   * only for a recording span: hot paths pass one so an unsampled span builds no attribute object.
    */
   readonly attributes?: Attributes | (() => Attributes);
   readonly links?: readonly Link[];
@@ -36,10 +38,19 @@ export interface StartSpanOptions {
   readonly root?: boolean;
 }
 
-// Looked up per call, not cached: a cached ProxyTracer stays bound to the first SDK it saw, and a
-// test (or the all-in-one app) may shut telemetry down and start it again in one process.
-function tracer() {
-  return trace.getTracer(INSTRUMENTATION_SCOPE);
+// The SDK's tracer, cached while one SDK runs (the lookup builds a key string and a map lookup per
+// span). Not cached otherwise: a ProxyTracer handed out before an SDK starts stays bound to the
+// first SDK it sees, and tests (or the all-in-one app) start and stop telemetry in one process.
+let cachedTracer: Tracer | undefined;
+let cachedFor = -1;
+function tracer(): Tracer {
+  if (!tracingActive()) return trace.getTracer(INSTRUMENTATION_SCOPE);
+  const generation = telemetryGeneration();
+  if (cachedTracer === undefined || cachedFor !== generation) {
+    cachedTracer = trace.getTracer(INSTRUMENTATION_SCOPE);
+    cachedFor = generation;
+  }
+  return cachedTracer;
 }
 
 /**
@@ -81,10 +92,10 @@ function startIn(name: string, options: StartSpanOptions, parent: Context): Span
     parent,
   );
   const attributes = options.attributes;
+  // Not redacted here: RedactingSpanProcessor scrubs every attribute of every span before any
+  // exporter sees it, and doing it twice per span was measurable (docs/benchmarks.md).
   if (attributes !== undefined && span.isRecording())
-    span.setAttributes(
-      redactAttributes(typeof attributes === 'function' ? attributes() : attributes),
-    );
+    span.setAttributes(typeof attributes === 'function' ? attributes() : attributes);
   return span;
 }
 
