@@ -6,6 +6,7 @@ import {
   type Meter,
   type UpDownCounter,
 } from '@opentelemetry/api';
+import type { FastHistogramProducer } from './metrics.fast-histogram';
 
 // Every instrument the ACS records, in one place: name, kind, unit, description, label keys.
 // Names follow OTel semantic conventions where one exists (db.client.operation.duration,
@@ -296,10 +297,15 @@ function options(def: InstrumentDefinition) {
   };
 }
 
-/** Creates every instrument on `meter` (no-op instruments when telemetry is off). */
-export function createMetrics(meter: Meter): AcsMetrics {
+/**
+ * Creates every instrument on `meter` (no-op instruments when telemetry is off). With
+ * `histograms`, histograms are FastHistograms collected through that producer (which the
+ * Prometheus reader must have among its metricProducers) instead of SDK instruments.
+ */
+export function createMetrics(meter: Meter, histograms?: FastHistogramProducer): AcsMetrics {
   const counter = (d: InstrumentDefinition) => meter.createCounter(d.name, options(d));
-  const histogram = (d: InstrumentDefinition) => meter.createHistogram(d.name, options(d));
+  const histogram = (d: InstrumentDefinition) =>
+    histograms === undefined ? meter.createHistogram(d.name, options(d)) : histograms.create(d);
   const m = METRICS;
   return {
     sessionsStarted: counter(m.sessionsStarted),

@@ -25,6 +25,7 @@ import {
   type SpanExporter,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace';
+import { FastHistogramProducer } from './metrics.fast-histogram';
 import { createMetrics, type AcsMetrics } from './metrics.registry';
 import { MetricsServer, type MetricsAddress } from './metrics.server';
 import { RedactingSpanProcessor } from './redacting.span-processor';
@@ -207,10 +208,16 @@ export async function initTelemetry(options: TelemetryOptions): Promise<Telemetr
   const prom = options.metrics?.prometheus;
   // The exporter's own server cannot listen on an ephemeral port (it treats 0 as "default 9464")
   // nor report its address, so it never starts; MetricsServer serves its request handler instead.
+  // Histograms bypass the SDK's per-record attribute hashing (metrics.fast-histogram.ts).
+  const histograms = new FastHistogramProducer();
   const exporter =
     prom === undefined
       ? undefined
-      : new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true });
+      : new PrometheusExporter({
+          preventServerStart: true,
+          withoutScopeInfo: true,
+          metricProducers: [histograms],
+        });
   const ratio = options.samplerRatio ?? 1;
   const processors = spanProcessors(options);
   const sdk = new NodeSDK({
@@ -288,7 +295,7 @@ export async function initTelemetry(options: TelemetryOptions): Promise<Telemetr
   current = {
     enabled: true,
     meter,
-    metrics: createMetrics(meter),
+    metrics: exporter === undefined ? createMetrics(meter) : createMetrics(meter, histograms),
     metricsAddress: server?.address,
     metricsHandler: (req, res) => {
       if (exporter === undefined) plainStatus(res, 404, 'no Prometheus exporter configured\n');
