@@ -4,8 +4,8 @@ import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace';
 
 // ReadableSpan[] → opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest, written
-// straight into one reusable buffer: no intermediate OTLP objects, ids copied from their hex
-// strings as bytes, strings written in place. It writes the same fields in the same order as the
+// straight into one buffer sized from the previous batch: no intermediate OTLP objects, ids
+// copied from their hex strings as bytes, strings written in place by Buffer#utf8Write. It writes the same fields in the same order as the
 // SDK's ProtobufTraceSerializer (@opentelemetry/otlp-transformer 0.301, trace-serializer.ts and
 // common-serializer.ts), so the output is byte-identical to it (otlp.span-encoder.spec.ts), but in
 // one pass instead of a sizing pass plus a writing pass. Field numbers: opentelemetry-proto
@@ -21,61 +21,8 @@ const I64 = 1;
 const LEN = 2;
 const I32 = 5;
 
+/** A field key (tag) — fields below 16 fit one byte, as every field here but Span.flags (16). */
 const tag = (field: number, wireType: number): number => (field << 3) | wireType;
-
-// One-byte tags (field < 16) of the fields written on the hot path.
-const T_REQUEST_RESOURCE_SPANS = tag(1, LEN);
-const T_RS_RESOURCE = tag(1, LEN);
-const T_RS_SCOPE_SPANS = tag(2, LEN);
-const T_RS_SCHEMA_URL = tag(3, LEN);
-const T_RESOURCE_ATTRIBUTES = tag(1, LEN);
-const T_RESOURCE_DROPPED = tag(2, VARINT);
-const T_SS_SCOPE = tag(1, LEN);
-const T_SS_SPAN = tag(2, LEN);
-const T_SS_SCHEMA_URL = tag(3, LEN);
-const T_SCOPE_NAME = tag(1, LEN);
-const T_SCOPE_VERSION = tag(2, LEN);
-const T_SCOPE_ATTRIBUTES = tag(3, LEN);
-const T_SCOPE_DROPPED = tag(4, VARINT);
-const T_SPAN_TRACE_ID = tag(1, LEN);
-const T_SPAN_SPAN_ID = tag(2, LEN);
-const T_SPAN_TRACE_STATE = tag(3, LEN);
-const T_SPAN_PARENT_ID = tag(4, LEN);
-const T_SPAN_NAME = tag(5, LEN);
-const T_SPAN_KIND = tag(6, VARINT);
-const T_SPAN_START = tag(7, I64);
-const T_SPAN_END = tag(8, I64);
-const T_SPAN_ATTRIBUTES = tag(9, LEN);
-const T_SPAN_DROPPED_ATTRIBUTES = tag(10, VARINT);
-const T_SPAN_EVENT = tag(11, LEN);
-const T_SPAN_DROPPED_EVENTS = tag(12, VARINT);
-const T_SPAN_LINK = tag(13, LEN);
-const T_SPAN_DROPPED_LINKS = tag(14, VARINT);
-const T_SPAN_STATUS = tag(15, LEN);
-// Field 16 needs a two-byte tag: 0x85 0x01.
-const T_SPAN_FLAGS = tag(16, I32);
-const T_EVENT_TIME = tag(1, I64);
-const T_EVENT_NAME = tag(2, LEN);
-const T_EVENT_ATTRIBUTES = tag(3, LEN);
-const T_EVENT_DROPPED = tag(4, VARINT);
-const T_LINK_TRACE_ID = tag(1, LEN);
-const T_LINK_SPAN_ID = tag(2, LEN);
-const T_LINK_TRACE_STATE = tag(3, LEN);
-const T_LINK_ATTRIBUTES = tag(4, LEN);
-const T_LINK_DROPPED = tag(5, VARINT);
-const T_LINK_FLAGS = tag(6, I32);
-const T_STATUS_MESSAGE = tag(2, LEN);
-const T_STATUS_CODE = tag(3, VARINT);
-const T_KV_KEY = tag(1, LEN);
-const T_KV_VALUE = tag(2, LEN);
-const T_ANY_STRING = tag(1, LEN);
-const T_ANY_BOOL = tag(2, VARINT);
-const T_ANY_INT = tag(3, VARINT);
-const T_ANY_DOUBLE = tag(4, I64);
-const T_ANY_ARRAY = tag(5, LEN);
-const T_ANY_KVLIST = tag(6, LEN);
-const T_ANY_BYTES = tag(7, LEN);
-const T_LIST_VALUES = tag(1, LEN);
 
 // Length-prefix bytes reserved per message kind: a span is 128 B – 16 KiB, a resource/scope
 // group of a 2,048-span batch is below 2 MiB; attributes, events, links and statuses are small.
@@ -94,9 +41,9 @@ const TWO_32 = 4294967296;
 
 /** Strings up to this many UTF-16 units encode to at most 127 UTF-8 bytes: a one-byte length. */
 const SHORT_STRING = 42;
-const INITIAL_CAPACITY = 64 * 1024;
-/** A scratch buffer that grew past this (one huge batch) is not kept for the next call. */
-const RETAINED_CAPACITY = 8 * 1024 * 1024;
+/** A KeyValue of an ASCII key and string value this long in total is under 128 bytes. */
+const SHORT_KV = 121;
+const MIN_CAPACITY = 4096;
 
 /** Optional InstrumentationScope fields the SDK's serializer also writes (newer tracers set them). */
 interface ScopeExtras {
@@ -108,17 +55,15 @@ const varintSize = (v: number): number =>
   v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
 
 // The SDK's hexToBinary digit value, kept identical so that even a malformed id (which the SDK
-// never produces) encodes as it does.
+// never produces) encodes as it does; a table for the ASCII range.
 const hexDigit = (c: number): number =>
   c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c - 55;
+const HEX = Int16Array.from({ length: 128 }, (_, c) => hexDigit(c));
 
-/**
- * The growing buffer and its cursor. One instance is reused across calls (encoding is synchronous),
- * so a steady stream of batches allocates only the returned copy.
- */
+/** The growing output buffer and its cursor. */
 class SpanWriter {
-  buf = Buffer.allocUnsafe(INITIAL_CAPACITY);
   pos = 0;
+  constructor(public buf: Buffer) {}
 
   ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
@@ -180,8 +125,17 @@ class SpanWriter {
 
   fixed32(v: number): void {
     this.ensure(4);
-    this.buf.writeUInt32LE(v >>> 0, this.pos);
+    this.le32(v, this.pos);
     this.pos += 4;
+  }
+
+  /** Little-endian 32 bits at `p` (capacity already ensured). */
+  le32(v: number, p: number): void {
+    const buf = this.buf;
+    buf[p] = v;
+    buf[p + 1] = v >>> 8;
+    buf[p + 2] = v >>> 16;
+    buf[p + 3] = v >>> 24;
   }
 
   double(v: number): void {
@@ -207,30 +161,30 @@ class SpanWriter {
         Math.floor(low32WithCarry / TWO_32)) >>>
       0;
     this.ensure(8);
-    this.buf.writeUInt32LE(low, this.pos);
-    this.buf.writeUInt32LE(high, this.pos + 4);
+    this.le32(low, this.pos);
+    this.le32(high, this.pos + 4);
     this.pos += 8;
   }
 
   /** A length-delimited string field: tag, UTF-8 byte length, bytes. */
   string(tagByte: number, s: string): void {
-    const n = s.length;
-    if (n <= SHORT_STRING) {
-      // Worst case 3 bytes per unit still fits a one-byte length: write first, prefix after.
+    if (s.length <= SHORT_STRING) {
+      // At most 3 bytes per unit still fits a one-byte length: write the bytes, then the length.
+      // ASCII (ids, attribute keys, span names) is copied here: cheaper than a call into C++.
+      const n = s.length;
       this.ensure(2 + n * 3);
       const buf = this.buf;
       const start = this.pos + 2;
-      let p = start;
       let i = 0;
       for (; i < n; i++) {
         const c = s.charCodeAt(i);
         if (c > 0x7f) break;
-        buf[p++] = c;
+        buf[start + i] = c;
       }
-      if (i < n) p = start + buf.write(s, start, 'utf8');
+      const len = i === n ? n : buf.write(s, start, 'utf8');
       buf[this.pos] = tagByte;
-      buf[this.pos + 1] = p - start;
-      this.pos = p;
+      buf[this.pos + 1] = len;
+      this.pos = start + len;
       return;
     }
     const bytes = Buffer.byteLength(s, 'utf8');
@@ -238,6 +192,41 @@ class SpanWriter {
     this.buf[this.pos++] = tagByte;
     this.uint32(bytes);
     this.pos += this.buf.write(s, this.pos, 'utf8');
+  }
+
+  /** Copies `s` to `at` if it is all ASCII; returns false (having written garbage) if not. */
+  ascii(s: string, at: number): boolean {
+    const buf = this.buf;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c > 0x7f) return false;
+      buf[at + i] = c;
+    }
+    return true;
+  }
+
+  /**
+   * The commonest attribute, a short ASCII key with a short ASCII string value, in one go:
+   * KeyValue{1 key, 2 AnyValue{1 string_value}} whose three lengths are known up front. Returns
+   * false, writing nothing, when either string is not ASCII.
+   */
+  asciiKv(tagByte: number, key: string, value: string): boolean {
+    const k = key.length;
+    const v = value.length;
+    this.ensure(8 + k + v);
+    const p = this.pos;
+    if (!this.ascii(key, p + 4) || !this.ascii(value, p + 8 + k)) return false;
+    const buf = this.buf;
+    buf[p] = tagByte;
+    buf[p + 1] = k + v + 6;
+    buf[p + 2] = tag(1, LEN);
+    buf[p + 3] = k;
+    buf[p + 4 + k] = tag(2, LEN);
+    buf[p + 5 + k] = v + 2;
+    buf[p + 6 + k] = tag(1, LEN);
+    buf[p + 7 + k] = v;
+    this.pos = p + 8 + k + v;
+    return true;
   }
 
   /** A bytes field from a hex id (trace_id, span_id): two hex digits per byte. */
@@ -250,7 +239,9 @@ class SpanWriter {
     buf[p++] = n; // ids are 16 or 8 bytes; a longer one would need a wider length
     for (let i = 0; i < n; i++) {
       const j = i << 1;
-      buf[p++] = (hexDigit(hex.charCodeAt(j)) << 4) | hexDigit(hex.charCodeAt(j + 1));
+      const hi = hex.charCodeAt(j);
+      const lo = hex.charCodeAt(j + 1);
+      buf[p++] = ((hi < 128 ? HEX[hi]! : hi - 55) << 4) | (lo < 128 ? HEX[lo]! : lo - 55);
     }
     this.pos = p;
   }
@@ -291,12 +282,9 @@ class SpanWriter {
     buf[p] = v;
   }
 
-  take(): Uint8Array {
-    const out = new Uint8Array(this.pos);
-    out.set(this.buf.subarray(0, this.pos));
-    if (this.buf.length > RETAINED_CAPACITY) this.buf = Buffer.allocUnsafe(INITIAL_CAPACITY);
-    this.pos = 0;
-    return out;
+  /** The encoded bytes: a view of the buffer, which this writer no longer touches. */
+  finish(): Uint8Array {
+    return this.buf.subarray(0, this.pos);
   }
 }
 
@@ -308,10 +296,17 @@ function writeAttributes(w: SpanWriter, tagByte: number, attributes: object): vo
   }
 }
 
+/** KeyValue: 1 key, 2 value (AnyValue). */
 function writeKeyValue(w: SpanWriter, tagByte: number, key: string, value: unknown): void {
+  if (
+    typeof value === 'string' &&
+    key.length + value.length <= SHORT_KV &&
+    w.asciiKv(tagByte, key, value)
+  )
+    return;
   const kv = w.begin(tagByte, RESERVE_SMALL);
-  w.string(T_KV_KEY, key);
-  const any = w.begin(T_KV_VALUE, RESERVE_SMALL);
+  w.string(tag(1, LEN), key);
+  const any = w.begin(tag(2, LEN), RESERVE_SMALL);
   writeAnyValue(w, value);
   w.end(any, RESERVE_SMALL);
   w.end(kv, RESERVE_SMALL);
@@ -321,42 +316,43 @@ function writeKeyValue(w: SpanWriter, tagByte: number, key: string, value: unkno
  * AnyValue, deciding as the SDK's writeAnyValue does: integers in int64 range → int_value, other
  * numbers → double_value, Uint8Array → bytes_value, arrays → array_value, other objects →
  * kvlist_value. A value of no other type (undefined, null, bigint, function) leaves the AnyValue
- * empty rather than failing the export.
+ * empty rather than failing the export. AnyValue: 1 string, 2 bool, 3 int, 4 double, 5 array
+ * (ArrayValue 1 values), 6 kvlist (KeyValueList 1 values), 7 bytes.
  */
 function writeAnyValue(w: SpanWriter, value: unknown): void {
   switch (typeof value) {
     case 'string':
-      w.string(T_ANY_STRING, value);
+      w.string(tag(1, LEN), value);
       return;
     case 'boolean':
       w.ensure(2);
-      w.buf[w.pos++] = T_ANY_BOOL;
+      w.buf[w.pos++] = tag(2, VARINT);
       w.buf[w.pos++] = value ? 1 : 0;
       return;
     case 'number':
       if (Number.isInteger(value) && value >= MIN_INT64 && value < MAX_INT64) {
-        w.byte(T_ANY_INT);
+        w.byte(tag(3, VARINT));
         w.int64(value);
       } else {
-        w.byte(T_ANY_DOUBLE);
+        w.byte(tag(4, I64));
         w.double(value);
       }
       return;
     case 'object':
       if (value === null) return;
       if (value instanceof Uint8Array) {
-        w.bytes(T_ANY_BYTES, value);
+        w.bytes(tag(7, LEN), value);
       } else if (Array.isArray(value)) {
-        const list = w.begin(T_ANY_ARRAY, RESERVE_SMALL);
+        const list = w.begin(tag(5, LEN), RESERVE_SMALL);
         for (const item of value as unknown[]) {
-          const entry = w.begin(T_LIST_VALUES, RESERVE_SMALL);
+          const entry = w.begin(tag(1, LEN), RESERVE_SMALL);
           writeAnyValue(w, item);
           w.end(entry, RESERVE_SMALL);
         }
         w.end(list, RESERVE_SMALL);
       } else {
-        const kvlist = w.begin(T_ANY_KVLIST, RESERVE_SMALL);
-        writeAttributes(w, T_LIST_VALUES, value);
+        const kvlist = w.begin(tag(6, LEN), RESERVE_SMALL);
+        writeAttributes(w, tag(1, LEN), value);
         w.end(kvlist, RESERVE_SMALL);
       }
       return;
@@ -373,116 +369,130 @@ function spanFlags(traceFlags: number, isRemote: boolean | undefined): number {
   );
 }
 
+/** Span.Event: 1 time_unix_nano, 2 name, 3 attributes, 4 dropped_attributes_count. */
 function writeEvent(w: SpanWriter, event: TimedEvent): void {
-  const at = w.begin(T_SPAN_EVENT, RESERVE_SMALL);
-  w.byte(T_EVENT_TIME);
+  const at = w.begin(tag(11, LEN), RESERVE_SMALL);
+  w.byte(tag(1, I64));
   w.hrTime(event.time);
-  w.string(T_EVENT_NAME, event.name);
-  if (event.attributes) writeAttributes(w, T_EVENT_ATTRIBUTES, event.attributes);
-  w.byte(T_EVENT_DROPPED);
+  w.string(tag(2, LEN), event.name);
+  if (event.attributes) writeAttributes(w, tag(3, LEN), event.attributes);
+  w.byte(tag(4, VARINT));
   w.uint32(event.droppedAttributesCount || 0);
   w.end(at, RESERVE_SMALL);
 }
 
+/** Span.Link: 1 trace_id, 2 span_id, 3 trace_state, 4 attributes, 5 dropped count, 6 flags. */
 function writeLink(w: SpanWriter, link: Link): void {
-  const at = w.begin(T_SPAN_LINK, RESERVE_SMALL);
+  const at = w.begin(tag(13, LEN), RESERVE_SMALL);
   const ctx = link.context;
-  w.hexId(T_LINK_TRACE_ID, ctx.traceId);
-  w.hexId(T_LINK_SPAN_ID, ctx.spanId);
+  w.hexId(tag(1, LEN), ctx.traceId);
+  w.hexId(tag(2, LEN), ctx.spanId);
   const traceState = ctx.traceState?.serialize();
-  if (traceState) w.string(T_LINK_TRACE_STATE, traceState);
-  if (link.attributes) writeAttributes(w, T_LINK_ATTRIBUTES, link.attributes);
-  w.byte(T_LINK_DROPPED);
+  if (traceState) w.string(tag(3, LEN), traceState);
+  if (link.attributes) writeAttributes(w, tag(4, LEN), link.attributes);
+  w.byte(tag(5, VARINT));
   w.uint32(link.droppedAttributesCount || 0);
-  w.byte(T_LINK_FLAGS);
+  w.byte(tag(6, I32));
   w.fixed32(spanFlags(ctx.traceFlags, ctx.isRemote));
   w.end(at, RESERVE_SMALL);
 }
 
+/**
+ * Span: 1 trace_id, 2 span_id, 3 trace_state, 4 parent_span_id, 5 name, 6 kind, 7/8 start/end
+ * time, 9 attributes, 10 dropped attributes, 11 events, 12 dropped events, 13 links, 14 dropped
+ * links, 15 status (2 message, 3 code), 16 flags.
+ */
 function writeSpan(w: SpanWriter, span: ReadableSpan): void {
-  const at = w.begin(T_SS_SPAN, RESERVE_SPAN);
+  const at = w.begin(tag(2, LEN), RESERVE_SPAN);
   const ctx: SpanContext = span.spanContext();
-  w.hexId(T_SPAN_TRACE_ID, ctx.traceId);
-  w.hexId(T_SPAN_SPAN_ID, ctx.spanId);
+  w.hexId(tag(1, LEN), ctx.traceId);
+  w.hexId(tag(2, LEN), ctx.spanId);
   const traceState = ctx.traceState?.serialize();
-  if (traceState) w.string(T_SPAN_TRACE_STATE, traceState);
+  if (traceState) w.string(tag(3, LEN), traceState);
   const parent = span.parentSpanContext;
-  if (parent?.spanId) w.hexId(T_SPAN_PARENT_ID, parent.spanId);
-  w.string(T_SPAN_NAME, span.name);
+  if (parent?.spanId) w.hexId(tag(4, LEN), parent.spanId);
+  w.string(tag(5, LEN), span.name);
   // OTLP SpanKind counts from SPAN_KIND_UNSPECIFIED = 0; the API's INTERNAL = 0 is OTLP's 1.
   // (`==` on purpose: the SDK treats a missing kind, null or undefined, as unspecified.)
   // eslint-disable-next-line eqeqeq
   const kind = span.kind == null ? 0 : span.kind + 1;
   if (kind !== 0) {
-    w.byte(T_SPAN_KIND);
+    w.byte(tag(6, VARINT));
     w.uint32(kind);
   }
-  w.byte(T_SPAN_START);
+  w.byte(tag(7, I64));
   w.hrTime(span.startTime);
-  w.byte(T_SPAN_END);
+  w.byte(tag(8, I64));
   w.hrTime(span.endTime);
-  if (span.attributes) writeAttributes(w, T_SPAN_ATTRIBUTES, span.attributes);
-  w.byte(T_SPAN_DROPPED_ATTRIBUTES);
+  if (span.attributes) writeAttributes(w, tag(9, LEN), span.attributes);
+  w.byte(tag(10, VARINT));
   w.uint32(span.droppedAttributesCount);
   for (const event of span.events) writeEvent(w, event);
-  w.byte(T_SPAN_DROPPED_EVENTS);
+  w.byte(tag(12, VARINT));
   w.uint32(span.droppedEventsCount);
   for (const link of span.links) writeLink(w, link);
-  w.byte(T_SPAN_DROPPED_LINKS);
+  w.byte(tag(14, VARINT));
   w.uint32(span.droppedLinksCount);
-  const status = w.begin(T_SPAN_STATUS, RESERVE_SMALL);
-  if (span.status.message) w.string(T_STATUS_MESSAGE, span.status.message);
-  w.byte(T_STATUS_CODE);
+  const status = w.begin(tag(15, LEN), RESERVE_SMALL);
+  if (span.status.message) w.string(tag(2, LEN), span.status.message);
+  w.byte(tag(3, VARINT));
   w.uint32(span.status.code);
   w.end(status, RESERVE_SMALL);
-  w.uint32(T_SPAN_FLAGS);
+  w.uint32(tag(16, I32));
   w.fixed32(spanFlags(ctx.traceFlags, parent?.isRemote));
   w.end(at, RESERVE_SPAN);
 }
 
+/** InstrumentationScope: 1 name, 2 version, 3 attributes, 4 dropped_attributes_count. */
 function writeScope(w: SpanWriter, scope: InstrumentationScope & ScopeExtras): void {
-  const at = w.begin(T_SS_SCOPE, RESERVE_SMALL);
-  w.string(T_SCOPE_NAME, scope.name);
-  if (scope.version) w.string(T_SCOPE_VERSION, scope.version);
-  if (scope.attributes) writeAttributes(w, T_SCOPE_ATTRIBUTES, scope.attributes);
+  const at = w.begin(tag(1, LEN), RESERVE_SMALL);
+  w.string(tag(1, LEN), scope.name);
+  if (scope.version) w.string(tag(2, LEN), scope.version);
+  if (scope.attributes) writeAttributes(w, tag(3, LEN), scope.attributes);
   if (scope.droppedAttributesCount) {
-    w.byte(T_SCOPE_DROPPED);
+    w.byte(tag(4, VARINT));
     w.uint32(scope.droppedAttributesCount);
   }
   w.end(at, RESERVE_SMALL);
 }
 
+/**
+ * ResourceSpans: 1 resource (1 attributes, 2 dropped_attributes_count), 2 scope_spans (1 scope,
+ * 2 spans, 3 schema_url), 3 schema_url.
+ */
 function writeResourceSpans(
   w: SpanWriter,
   resource: Resource,
   scopes: Map<InstrumentationScope, ReadableSpan[]>,
 ): void {
-  const at = w.begin(T_REQUEST_RESOURCE_SPANS, RESERVE_GROUP);
-  const res = w.begin(T_RS_RESOURCE, RESERVE_SPAN);
+  const at = w.begin(tag(1, LEN), RESERVE_GROUP);
+  const res = w.begin(tag(1, LEN), RESERVE_SPAN);
   // The getter builds the attribute object (memoised); read it once per batch and resource.
   const attributes = resource.attributes;
-  if (attributes) writeAttributes(w, T_RESOURCE_ATTRIBUTES, attributes);
-  w.byte(T_RESOURCE_DROPPED);
+  if (attributes) writeAttributes(w, tag(1, LEN), attributes);
+  w.byte(tag(2, VARINT));
   w.uint32(0);
   w.end(res, RESERVE_SPAN);
   for (const [scope, spans] of scopes) {
-    const ss = w.begin(T_RS_SCOPE_SPANS, RESERVE_GROUP);
+    const ss = w.begin(tag(2, LEN), RESERVE_GROUP);
     writeScope(w, scope);
     for (const span of spans) writeSpan(w, span);
-    if (scope.schemaUrl) w.string(T_SS_SCHEMA_URL, scope.schemaUrl);
+    if (scope.schemaUrl) w.string(tag(3, LEN), scope.schemaUrl);
     w.end(ss, RESERVE_GROUP);
   }
-  if (resource.schemaUrl) w.string(T_RS_SCHEMA_URL, resource.schemaUrl);
+  if (resource.schemaUrl) w.string(tag(3, LEN), resource.schemaUrl);
   w.end(at, RESERVE_GROUP);
 }
 
-const writer = new SpanWriter();
+// Bytes per span of the previous batch, so the next buffer rarely grows (grown = copied) and
+// rarely overshoots by much (the caller holds the whole buffer until the export ends).
+let bytesPerSpan = 512;
 
 /**
  * Encodes spans as an OTLP ExportTraceServiceRequest (protobuf), grouped by resource and then by
  * instrumentation scope — by object identity, in first-seen order, as the SDK groups them (a
  * tracer provider hands every span of a tracer the same resource and scope objects). The result
- * is a fresh array the caller owns.
+ * is a fresh buffer the caller owns.
  */
 export function encodeTraceExportRequest(spans: readonly ReadableSpan[]): Uint8Array {
   const groups = new Map<Resource, Map<InstrumentationScope, ReadableSpan[]>>();
@@ -496,11 +506,10 @@ export function encodeTraceExportRequest(spans: readonly ReadableSpan[]): Uint8A
     if (list === undefined) scopes.set(span.instrumentationScope, [span]);
     else list.push(span);
   }
-  writer.pos = 0;
-  try {
-    for (const [resource, scopes] of groups) writeResourceSpans(writer, resource, scopes);
-    return writer.take();
-  } finally {
-    writer.pos = 0;
-  }
+  const w = new SpanWriter(
+    Buffer.allocUnsafe(Math.max(MIN_CAPACITY, Math.ceil(spans.length * bytesPerSpan * 1.0625))),
+  );
+  for (const [resource, scopes] of groups) writeResourceSpans(w, resource, scopes);
+  if (spans.length >= 64) bytesPerSpan = Math.max(64, Math.ceil(w.pos / spans.length));
+  return w.finish();
 }
