@@ -5,6 +5,10 @@ import { z } from 'zod';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** OTLP/HTTP body encodings (OTEL_EXPORTER_OTLP_PROTOCOL); OTLP over gRPC is not offered. */
+export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json'] as const;
+export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
+
 /**
  * The environment variables every app reads for telemetry. A fragment: apps spread `.shape` into
  * their own schema (`z.object({ ...telemetryConfigSchema.shape, ... })`) and pass the parsed
@@ -15,6 +19,8 @@ export const telemetryConfigSchema = z.object({
   OTEL_ENABLED: boolFromEnv.default(true),
   /** OTLP/HTTP collector base URL (e.g. http://tempo:4318); traces go to `<url>/v1/traces`. Unset: spans are created (trace ids in logs, propagation) but not exported. */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  /** OTLP/HTTP body encoding: protobuf (the OTel default, cheaper to encode and send) or JSON. */
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(OTLP_PROTOCOLS).default('http/protobuf'),
   /** Overrides the app's own service name. */
   OTEL_SERVICE_NAME: z.string().min(1).max(128).optional(),
   /** Share of new traces kept (parent-based: a sampled parent keeps its children). */

@@ -13,7 +13,6 @@ import {
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { hostDetector, osDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import {
@@ -28,9 +27,10 @@ import {
 import { FastHistogramProducer } from './metrics.fast-histogram';
 import { createMetrics, type AcsMetrics } from './metrics.registry';
 import { MetricsServer, type MetricsAddress } from './metrics.server';
+import { createOtlpTraceExporter } from './otlp.trace-exporter';
 import { RedactingSpanProcessor } from './redacting.span-processor';
 import { INSTRUMENTATION_SCOPE } from './span.helpers';
-import type { TelemetryConfig } from './telemetry.config';
+import type { OtlpProtocol, TelemetryConfig } from './telemetry.config';
 import { TelemetryError, TelemetryErrorCode } from './telemetry.error';
 import { setTracingActive } from './telemetry.state';
 
@@ -53,6 +53,8 @@ export interface TelemetryOptions {
   readonly podName?: string;
   /** OTLP/HTTP collector base URL; spans are sent to `<url>/v1/traces` in batches. */
   readonly otlpEndpoint?: string;
+  /** OTLP/HTTP body encoding. Default `http/protobuf` (the OTel default; the cheaper one to encode). */
+  readonly otlpProtocol?: OtlpProtocol;
   /** false: nothing is started; the API's no-op tracer and meter are used. */
   readonly enabled: boolean;
   /** Export spans here synchronously (tests: InMemorySpanExporter from @opentelemetry/sdk-trace). */
@@ -174,7 +176,11 @@ function spanProcessors(o: TelemetryOptions): SpanProcessor[] {
     processors.push(
       new BatchSpanProcessor({
         // Bounded so shutdown (SIGTERM) finishes inside a pod's grace period if the collector is gone.
-        exporter: new OTLPTraceExporter({ url, timeoutMillis: 5_000 }),
+        exporter: createOtlpTraceExporter({
+          url,
+          protocol: o.otlpProtocol ?? 'http/protobuf',
+          timeoutMillis: 5_000,
+        }),
         maxQueueSize: 8192,
         maxExportBatchSize: 2048,
         scheduledDelayMillis: 500,
@@ -338,6 +344,10 @@ export function telemetryOptionsFromConfig(
     serviceVersion: app.serviceVersion,
     enabled: config.OTEL_ENABLED,
     samplerRatio: config.OTEL_TRACES_SAMPLER_RATIO,
+    // Left out at its default, like the other optional options.
+    ...(config.OTEL_EXPORTER_OTLP_PROTOCOL === 'http/protobuf'
+      ? {}
+      : { otlpProtocol: config.OTEL_EXPORTER_OTLP_PROTOCOL }),
     ...(config.POD_NAME === undefined ? {} : { podName: config.POD_NAME }),
     ...(config.OTEL_EXPORTER_OTLP_ENDPOINT === undefined
       ? {}
