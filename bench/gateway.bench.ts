@@ -1,4 +1,4 @@
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,6 +19,7 @@ import {
   type TelemetryHandle,
 } from '@acs/telemetry';
 import { runCpeLoad, type LoadResult } from './lib/cpe-load';
+import { startCollector } from './lib/otlp-collector';
 
 // `npm run bench:gateway`: periodic-Inform sessions (Inform → InformResponse, empty POST → 204)
 // from N simulated CPEs against (a) the gateway on real Redis + Kafka, (b) the gateway in the
@@ -50,43 +51,6 @@ const GATEWAY_ENV = {
   GATEWAY_AUTH: 'none',
   GATEWAY_MAX_SESSIONS: '100000',
 };
-
-// Counts OTLP/HTTP JSON spans; a child process, as a real collector runs elsewhere.
-const COLLECTOR = `
-const http = require('node:http');
-let spans = 0;
-const server = http.createServer((req, res) => {
-  if (req.method === 'GET') { res.end(String(spans)); return; }
-  const chunks = [];
-  req.on('data', (c) => chunks.push(c));
-  req.on('end', () => {
-    spans += Buffer.concat(chunks).toString('utf8').split('"spanId"').length - 1;
-    res.setHeader('content-type', 'application/json');
-    res.end('{}');
-  });
-});
-server.listen(0, '127.0.0.1', () => process.stdout.write(String(server.address().port) + '\\n'));
-process.stdin.on('end', () => process.exit(0));
-process.stdin.resume();
-`;
-
-async function startCollector(): Promise<{
-  url: string;
-  spans: () => Promise<number>;
-  stop(): void;
-}> {
-  const child = spawn(process.execPath, ['-e', COLLECTOR], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('error', reject);
-    child.stdout.once('data', (d: Buffer) => resolve(Number(d.toString('utf8').trim())));
-  });
-  const url = `http://127.0.0.1:${port}`;
-  return {
-    url,
-    spans: async () => Number(await (await fetch(url)).text()),
-    stop: () => child.stdin.end(),
-  };
-}
 
 async function serve(target: Target, collectorUrl?: string): Promise<void> {
   let close: () => Promise<void>;

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { parseEnvelope, serializeEnvelope } from '@acs/cwmp';
 import {
@@ -14,6 +13,7 @@ import {
   type TelemetryOptions,
 } from '@acs/telemetry';
 import { median } from './lib/measure';
+import { startCollector } from './lib/otlp-collector';
 import { INFORM_40, indent } from './lib/cwmp-samples';
 
 // `node bench/dist/telemetry.bench.js`: what tracing costs per CWMP request hop, telemetry off
@@ -59,45 +59,6 @@ async function hop(work: boolean): Promise<void> {
   );
 }
 
-// The collector runs in a child process, as a real one runs elsewhere: its parsing is not billed
-// to the measured process. It counts spans by their "spanId" fields (OTLP/HTTP JSON).
-const COLLECTOR = `
-const http = require('node:http');
-let spans = 0;
-const server = http.createServer((req, res) => {
-  if (req.method === 'GET') { res.end(String(spans)); return; }
-  const chunks = [];
-  req.on('data', (c) => chunks.push(c));
-  req.on('end', () => {
-    spans += Buffer.concat(chunks).toString('utf8').split('"spanId"').length - 1;
-    res.setHeader('content-type', 'application/json');
-    res.end('{}');
-  });
-});
-server.listen(0, '127.0.0.1', () => process.stdout.write(String(server.address().port) + '\\n'));
-process.stdin.on('end', () => process.exit(0));
-process.stdin.resume();
-`;
-
-/** Starts the loopback OTLP/HTTP collector; it exits when this process closes its stdin. */
-async function collector(): Promise<{
-  url: string;
-  spans: () => Promise<number>;
-  stop: () => void;
-}> {
-  const child = spawn(process.execPath, ['-e', COLLECTOR], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('error', reject);
-    child.stdout.once('data', (d: Buffer) => resolve(Number(d.toString('utf8').trim())));
-  });
-  const url = `http://127.0.0.1:${port}`;
-  return {
-    url,
-    spans: async () => Number(await (await fetch(url)).text()),
-    stop: () => child.stdin.end(),
-  };
-}
-
 async function slice(work: boolean, ms: number): Promise<{ opsPerSec: number; ops: number }> {
   let ops = 0;
   const t0 = performance.now();
@@ -113,7 +74,7 @@ async function slice(work: boolean, ms: number): Promise<{ opsPerSec: number; op
 }
 
 async function main(): Promise<void> {
-  const sink = await collector();
+  const sink = await startCollector();
   const base = { serviceName: 'bench', serviceVersion: '0' };
   const modes: { name: string; options: TelemetryOptions }[] = [
     { name: 'off (OTEL_ENABLED=false)', options: { ...base, enabled: false } },
