@@ -122,15 +122,13 @@ export class ProtobufWriter {
     this.pos += 9;
   }
 
-  /** Copies `s` to `at` if it is all ASCII; returns false (having written part of it) if not. */
+  /**
+   * Writes `s` as UTF-8 at `at`; true if it was all ASCII (one byte per UTF-16 unit), false
+   * otherwise (having written it). Native: a JS charCodeAt loop was slower in the gateway process,
+   * where many strings are concatenations (V8 cons strings) — docs/benchmarks.md.
+   */
   ascii(s: string, at: number): boolean {
-    const buf = this.buf;
-    for (let i = 0; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      if (c > 0x7f) return false;
-      buf[at + i] = c;
-    }
-    return true;
+    return this.buf.write(s, at, 'utf8') === s.length;
   }
 
   /** A string field: tag, UTF-8 byte length, bytes. */
@@ -138,10 +136,9 @@ export class ProtobufWriter {
     const n = s.length;
     if (n <= SHORT_STRING) {
       // At most 3 bytes per unit still fits a one-byte length: bytes first, then the length.
-      // ASCII (keys, names, ids) is copied in JS: cheaper than a call into C++ for short strings.
       this.ensure(2 + n * 3);
       const start = this.pos + 2;
-      const len = this.ascii(s, start) ? n : this.buf.write(s, start, 'utf8');
+      const len = this.buf.write(s, start, 'utf8');
       this.buf[this.pos] = tagByte;
       this.buf[this.pos + 1] = len;
       this.pos = start + len;
@@ -184,13 +181,18 @@ export class ProtobufWriter {
     this.ensure(6 + n);
     const buf = this.buf;
     buf[this.pos] = tagByte;
-    let p = this.varintAt(this.pos + 1, n);
-    for (let j = 0; j < 2 * n; j += 2) {
-      const hi = hex.charCodeAt(j);
-      const lo = hex.charCodeAt(j + 1);
-      buf[p++] = ((hi < 128 ? HEX[hi]! : hi - 55) << 4) | (lo < 128 ? HEX[lo]! : lo - 55);
+    const p = this.varintAt(this.pos + 1, n);
+    // Ids from the SDK and from validated trace context are hex: node's native decoder (a JS
+    // charCodeAt loop was slower in the gateway process). It stops at a non-hex digit; such an
+    // id is then written digit by digit as the SDK's hexToBinary would.
+    if (buf.write(hex, p, n, 'hex') < n || hex.length !== 2 * n) {
+      for (let j = 0; j < n; j++) {
+        const hi = hex.charCodeAt(2 * j);
+        const lo = hex.charCodeAt(2 * j + 1);
+        buf[p + j] = ((hi < 128 ? HEX[hi]! : hi - 55) << 4) | (lo < 128 ? HEX[lo]! : lo - 55);
+      }
     }
-    this.pos = p;
+    this.pos = p + n;
   }
 
   bytes(tagByte: number, b: Uint8Array): void {

@@ -286,6 +286,19 @@ describe(encodeTraceExportRequest.name, () => {
     expectSameAsSdk([odd]);
   });
 
+  it('writes upper-case and malformed hex ids as the SDK serializer does', () => {
+    const [span] = everyFieldKind();
+    for (const [traceId, spanId] of [
+      ['0AF7651916CD43DD8448EB211C80319C', 'B7AD6B7169203331'],
+      ['0af7651916cd43dd8448eb211c8031zz', 'b7ad6b71692033g1'],
+      ['0af7651916cd43dd8448eb211c80319', 'b7ad6b716920333'],
+    ] as const) {
+      const context = { ...span!.spanContext(), traceId, spanId };
+      const odd: ReadableSpan = { ...span!, spanContext: () => context };
+      expectSameAsSdk([odd]);
+    }
+  });
+
   it('moves a message body when its length needs more bytes than reserved', () => {
     const [span] = everyFieldKind();
     // > 16 KiB span (3-byte length), > 127-byte attribute and a 43–127 unit non-ASCII string.
