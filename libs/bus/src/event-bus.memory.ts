@@ -15,6 +15,8 @@ interface StoredMessage {
   key: string;
   value: Buffer;
   headers: Readonly<Record<string, string>>;
+  /** Not journaled: a message restored after a restart has none. */
+  localContext?: unknown;
 }
 
 interface PartitionLog {
@@ -80,7 +82,8 @@ export class InMemoryEventBus implements EventBus {
       if (log.messages.length === 0) log.base = m.offset;
       log.messages.push({ key: m.key, value: m.value, headers: m.headers });
     }
-    for (const c of state.commits) this.groupOf(c.group).committed.set(`${c.topic}:${c.partition}`, c.offset);
+    for (const c of state.commits)
+      this.groupOf(c.group).committed.set(`${c.topic}:${c.partition}`, c.offset);
   }
 
   async ensureTopics(topics: readonly { name: string; partitions: number }[]): Promise<void> {
@@ -101,6 +104,7 @@ export class InMemoryEventBus implements EventBus {
         key: m.key,
         value: Buffer.isBuffer(m.value) ? Buffer.from(m.value) : Buffer.from(m.value, 'utf8'),
         headers: { ...(m.headers ?? {}) },
+        ...(m.localContext === undefined ? {} : { localContext: m.localContext }),
       };
       return { partition, stored };
     });
@@ -110,7 +114,9 @@ export class InMemoryEventBus implements EventBus {
         topic,
         partition,
         offset: next[partition]!++,
-        ...stored,
+        key: stored.key,
+        value: stored.value,
+        headers: stored.headers,
       }));
       // Written before the messages become visible and before publish resolves.
       try {
@@ -120,7 +126,8 @@ export class InMemoryEventBus implements EventBus {
       }
     }
     for (const { partition, stored } of placed) logs[partition]!.messages.push(stored);
-    for (const partition of new Set(placed.map((p) => p.partition))) this.enforceRetention(topic, partition);
+    for (const partition of new Set(placed.map((p) => p.partition)))
+      this.enforceRetention(topic, partition);
     this.wake(topic);
   }
 
@@ -179,7 +186,10 @@ export class InMemoryEventBus implements EventBus {
     group.running.add(id);
     const log = this.logsOf(topic)[partition]!;
     if (!group.committed.has(id)) {
-      group.committed.set(id, joined.options.fromBeginning ? log.base : log.base + log.messages.length);
+      group.committed.set(
+        id,
+        joined.options.fromBeginning ? log.base : log.base + log.messages.length,
+      );
     }
     void (async () => {
       try {
@@ -199,11 +209,18 @@ export class InMemoryEventBus implements EventBus {
             key: stored.key,
             value: stored.value,
             headers: stored.headers,
+            ...(stored.localContext === undefined ? {} : { localContext: stored.localContext }),
           };
           const o = owner.options;
           owner.inflight++;
           try {
-            const result = await runWithRetries(message, o.handler, o.maxAttempts, o.retryBackoffMs, () => !owner.active);
+            const result = await runWithRetries(
+              message,
+              o.handler,
+              o.maxAttempts,
+              o.retryBackoffMs,
+              () => !owner.active,
+            );
             if (!result.ok) {
               // A stopping member leaves the message uncommitted for the next owner.
               if (!owner.active) continue;

@@ -7,6 +7,13 @@ export interface OutgoingMessage {
   key: string;
   value: Buffer | string;
   headers?: Headers;
+  /**
+   * In-process only: an opaque value the in-memory bus hands to the consumer with this message
+   * (the publisher's tracing context, so an all-in-one consumer need not parse it back out of
+   * the headers). Never serialized: Kafka and the bus journal ignore it, so consumers must not
+   * depend on it.
+   */
+  localContext?: unknown;
 }
 
 export interface DeliveredMessage {
@@ -19,6 +26,8 @@ export interface DeliveredMessage {
   headers: Headers;
   /** 1 on first delivery to this handler, then 2, 3… while it keeps failing. */
   attempt: number;
+  /** The publisher's OutgoingMessage.localContext, when the in-memory bus delivered it. */
+  localContext?: unknown;
 }
 
 export type MessageHandler = (message: DeliveredMessage) => Promise<void>;
@@ -72,7 +81,10 @@ export const defaultDeadLetterTopic = (topic: string): string => `${topic}.dlq`;
 
 export function validateOutgoing(topic: string, messages: readonly OutgoingMessage[]): void {
   if (!/^[A-Za-z0-9._-]{1,249}$/.test(topic)) {
-    throw new BusError(BusErrorCode.InvalidArgument, `invalid topic name: ${JSON.stringify(topic)}`);
+    throw new BusError(
+      BusErrorCode.InvalidArgument,
+      `invalid topic name: ${JSON.stringify(topic)}`,
+    );
   }
   for (const m of messages) {
     if (typeof m.key !== 'string' || m.key.length === 0) {

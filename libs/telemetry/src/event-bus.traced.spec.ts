@@ -1,6 +1,7 @@
 import { InMemoryEventBus, type DeliveredMessage } from '@acs/bus';
 import { InMemorySessionRegistry } from '@acs/sessions';
 import { expectEventually } from '@acs/testing';
+import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import {
   ATTR,
@@ -8,6 +9,7 @@ import {
   SpanStatusCode,
   TimedSessionRegistry,
   TracedEventBus,
+  extractFromHeaders,
   extractFromTraceContext,
   initTelemetry,
   traceContextField,
@@ -117,6 +119,112 @@ describe(TracedEventBus.name, () => {
       [ATTR.messagingDestination]: 'acs.cwmp.informs',
       [ATTR.messagingConsumerGroup]: 'provisioning',
       [ATTR.deviceId]: 'dev-1',
+    });
+  });
+
+  describe('in-process span context', () => {
+    /** Publishes one message inside a span `cwmp Inform` and returns what the consumer got. */
+    async function roundTrip(
+      system: 'in_process' | 'kafka',
+      headers: Record<string, string> = {},
+    ): Promise<{ message: DeliveredMessage; spans: ReadableSpan[] }> {
+      const bus = new TracedEventBus(
+        new InMemoryEventBus(1),
+        telemetry.metrics,
+        system,
+        undefined,
+        {
+          producerSpans: false,
+        },
+      );
+      let message: DeliveredMessage | undefined;
+      const sub = await bus.subscribe({
+        groupId: 'g',
+        topics: ['t'],
+        handler: async (m) => {
+          message = m;
+        },
+      });
+      await withSpan('cwmp Inform', { kind: SpanKind.SERVER }, () =>
+        bus.publish('t', [{ key: 'dev-1', value: '{}', headers }]),
+      );
+      await expectEventually(() => expect(message).toBeDefined());
+      await sub.stop();
+      await bus.close();
+      const spans = await expectEventually(async () => {
+        const s = await finished();
+        if (!s.some((x) => x.name === 'process t')) throw new Error('not yet');
+        return s;
+      });
+      return { message: message!, spans };
+    }
+
+    it('hands the consumer the span context its headers carry, and the consumer uses it', async () => {
+      const { message, spans } = await roundTrip('in_process');
+      const inform = spans.find((s) => s.name === 'cwmp Inform')!;
+      const consumer = spans.find((s) => s.name === 'process t')!;
+      // Equal to what extraction from the traceparent header gives: a remote span context.
+      expect(message.localContext).toEqual({
+        ...trace.getSpanContext(extractFromHeaders(message.headers, ROOT_CONTEXT)),
+      });
+      expect(message.localContext).toMatchObject({
+        traceId: inform.spanContext().traceId,
+        spanId: inform.spanContext().spanId,
+        isRemote: true,
+      });
+      expect(consumer.parentSpanContext?.spanId).toBe(inform.spanContext().spanId);
+      expect(consumer.parentSpanContext?.isRemote).toBe(true);
+    });
+
+    it('takes the consumer span’s parent from a delivered local span context', async () => {
+      const inner = new InMemoryEventBus(1);
+      const bus = new TracedEventBus(inner, telemetry.metrics, 'in_process');
+      const sub = await bus.subscribe({ groupId: 'g', topics: ['t'], handler: async () => {} });
+      const local = {
+        traceId: '11111111111111111111111111111111',
+        spanId: '2222222222222222',
+        traceFlags: 1,
+        isRemote: true,
+      };
+      // Headers of another trace: the local context must win (it is what the publisher had).
+      await inner.publish('t', [
+        {
+          key: 'dev-1',
+          value: '{}',
+          headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
+          localContext: local,
+        },
+      ]);
+      const spans = await expectEventually(async () => {
+        const s = await finished();
+        if (!s.some((x) => x.name === 'process t')) throw new Error('not yet');
+        return s;
+      });
+      await sub.stop();
+      await bus.close();
+      const consumer = spans.find((x) => x.name === 'process t')!;
+      expect(consumer.spanContext().traceId).toBe(local.traceId);
+      expect(consumer.parentSpanContext?.spanId).toBe(local.spanId);
+    });
+
+    it('follows the headers when the caller set a traceparent of another trace', async () => {
+      // A traceparent of another trace set by the caller wins in the headers (a relayed message);
+      // then no local context is attached and the consumer follows the headers.
+      const relayed = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+      const { message, spans } = await roundTrip('in_process', { traceparent: relayed });
+      expect(message.headers['traceparent']).toBe(relayed);
+      expect(message).not.toHaveProperty('localContext');
+      const consumer = spans.find((s) => s.name === 'process t')!;
+      expect(consumer.spanContext().traceId).toBe('0af7651916cd43dd8448eb211c80319c');
+      expect(consumer.parentSpanContext?.spanId).toBe('b7ad6b7169203331');
+    });
+
+    it('attaches nothing for a Kafka bus (headers only)', async () => {
+      const { message, spans } = await roundTrip('kafka');
+      expect(message).not.toHaveProperty('localContext');
+      const inform = spans.find((s) => s.name === 'cwmp Inform')!;
+      const consumer = spans.find((s) => s.name === 'process t')!;
+      expect(consumer.parentSpanContext?.spanId).toBe(inform.spanContext().spanId);
     });
   });
 

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { context, trace as otelTrace, type Context, type SpanContext } from '@opentelemetry/api';
 import type {
   DeliveredMessage,
   EventBus,
@@ -75,6 +76,37 @@ function cached<A>(cache: Map<string, A>, topic: string, build: () => A): A {
   return attributes;
 }
 
+/** A span context as extraction from headers would produce it (remote; flags/state kept). */
+function remoteCopy(sc: SpanContext | undefined): SpanContext | undefined {
+  if (sc === undefined) return undefined;
+  return {
+    traceId: sc.traceId,
+    spanId: sc.spanId,
+    traceFlags: sc.traceFlags,
+    isRemote: true,
+    ...(sc.traceState === undefined ? {} : { traceState: sc.traceState }),
+  };
+}
+
+function isSpanContext(v: unknown): v is SpanContext {
+  const sc = v as Partial<SpanContext> | null;
+  return (
+    typeof sc === 'object' &&
+    sc !== null &&
+    typeof sc.traceId === 'string' &&
+    typeof sc.spanId === 'string' &&
+    typeof sc.traceFlags === 'number'
+  );
+}
+
+/** The consumer span's parent: the in-process bus's span context, else the trace headers. */
+function parentOf(message: DeliveredMessage): Context {
+  const local = message.localContext;
+  return isSpanContext(local)
+    ? otelTrace.setSpanContext(context.active(), local)
+    : extractFromHeaders(message.headers);
+}
+
 export class TracedEventBus implements EventBus {
   private readonly publishAttributes = new Map<string, PublishAttributes>();
 
@@ -97,11 +129,7 @@ export class TracedEventBus implements EventBus {
       if (this.options.producerSpans === false) {
         // No span of its own: the active span's context goes into the headers, so the consumer
         // becomes that span's child (the gateway's request span). Latency stays in the metric.
-        const trace = traceHeaders();
-        await this.inner.publish(
-          topic,
-          messages.map((m) => ({ ...m, headers: mergeTraceHeaders(trace, m.headers) })),
-        );
+        await this.inner.publish(topic, this.withTrace(messages));
         return;
       }
       await withSpan(
@@ -116,13 +144,7 @@ export class TracedEventBus implements EventBus {
             'messaging.batch.message_count': messages.length,
           }),
         },
-        () => {
-          const trace = traceHeaders();
-          return this.inner.publish(
-            topic,
-            messages.map((m) => ({ ...m, headers: mergeTraceHeaders(trace, m.headers) })),
-          );
-        },
+        () => this.inner.publish(topic, this.withTrace(messages)),
       );
     } catch (e) {
       failure = errorType(e);
@@ -138,6 +160,27 @@ export class TracedEventBus implements EventBus {
         failure === undefined ? base : { ...base, 'error.type': failure },
       );
     }
+  }
+
+  /**
+   * The messages with the active context's trace headers. On the in-process bus each also
+   * carries that span context as `localContext` (when its traceparent is the one written), so
+   * the consumer skips parsing it back: the same remote span context extraction would give.
+   */
+  private withTrace(messages: readonly OutgoingMessage[]): OutgoingMessage[] {
+    const active = context.active();
+    const trace = traceHeaders(active);
+    const traceparent = trace['traceparent'];
+    const local =
+      this.system === 'in_process' && traceparent !== undefined
+        ? remoteCopy(otelTrace.getSpanContext(active))
+        : undefined;
+    return messages.map((m) => {
+      const headers = mergeTraceHeaders(trace, m.headers);
+      return local !== undefined && headers['traceparent'] === traceparent
+        ? { ...m, headers, localContext: local }
+        : { ...m, headers };
+    });
   }
 
   subscribe(options: SubscribeOptions): Promise<Subscription> {
@@ -168,7 +211,7 @@ export class TracedEventBus implements EventBus {
         `process ${message.topic}`,
         {
           kind: SpanKind.CONSUMER,
-          parent: extractFromHeaders(message.headers),
+          parent: parentOf(message),
           attributes: () => ({
             [ATTR.messagingSystem]: this.system,
             [ATTR.messagingDestination]: message.topic,
