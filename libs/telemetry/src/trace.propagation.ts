@@ -54,10 +54,6 @@ const grpcGetter: TextMapGetter<GrpcMetadataLike> = {
   },
 };
 
-// A span's context object is created once (SDK spans, extracted contexts) and a session's span
-// writes its traceparent several times (each event it publishes, its inbox entries): built once.
-const traceparents = new WeakMap<SpanContext, string>();
-
 /** Writes traceparent (and tracestate) of `ctx` into `carrier`; returns the carrier. */
 export function injectIntoHeaders<C extends Record<string, string>>(
   carrier: C,
@@ -70,13 +66,9 @@ export function injectIntoHeaders<C extends Record<string, string>>(
   // trace.propagation.fast-path.spec.ts.
   const sc = trace.getSpanContext(ctx);
   if (sc === undefined || isTracingSuppressed(ctx)) return carrier;
-  let traceparent = traceparents.get(sc);
-  if (traceparent === undefined) {
-    if (!isSpanContextValid(sc)) return carrier;
-    traceparent = `00-${sc.traceId}-${sc.spanId}-0${Number(sc.traceFlags || 0).toString(16)}`;
-    traceparents.set(sc, traceparent);
-  }
-  (carrier as Record<string, string>)['traceparent'] = traceparent;
+  if (!isSpanContextValid(sc)) return carrier;
+  (carrier as Record<string, string>)['traceparent'] =
+    `00-${sc.traceId}-${sc.spanId}-0${Number(sc.traceFlags || 0).toString(16)}`;
   if (sc.traceState !== undefined)
     (carrier as Record<string, string>)['tracestate'] = sc.traceState.serialize();
   return carrier;
