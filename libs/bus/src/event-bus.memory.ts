@@ -104,8 +104,8 @@ export class InMemoryEventBus implements EventBus {
         key: m.key,
         value: Buffer.isBuffer(m.value) ? Buffer.from(m.value) : Buffer.from(m.value, 'utf8'),
         headers: { ...(m.headers ?? {}) },
-        ...(m.localContext === undefined ? {} : { localContext: m.localContext }),
       };
+      if (m.localContext !== undefined) stored.localContext = m.localContext;
       return { partition, stored };
     });
     if (this.journal) {
@@ -209,8 +209,8 @@ export class InMemoryEventBus implements EventBus {
             key: stored.key,
             value: stored.value,
             headers: stored.headers,
-            ...(stored.localContext === undefined ? {} : { localContext: stored.localContext }),
           };
+          if (stored.localContext !== undefined) message.localContext = stored.localContext;
           const o = owner.options;
           owner.inflight++;
           try {

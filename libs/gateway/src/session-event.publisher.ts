@@ -8,7 +8,6 @@ import {
   type RpcOutcome,
   type SessionEndReason,
 } from '@acs/events';
-import { traceContextField } from '@acs/telemetry';
 import type { Clock } from './runtime.ports';
 import type { SessionRecord } from './session.record';
 import type { CpeRequest } from './session.state-machine';
@@ -97,10 +96,11 @@ export class SessionEventPublisher {
 
   private async publish(topic: string, record: SessionRecord, event: CwmpEvent): Promise<void> {
     const headers: Record<string, string> = { [EVENT_HEADERS.schema]: event.schema };
-    // With telemetry on: the active request span's context (a traced bus replaces it with its
-    // PRODUCER span, a child of it, in the same trace). Off: the session's traceparent.
-    const traceparent = traceContextField()?.traceparent ?? record.trace;
-    if (traceparent !== undefined) headers[EVENT_HEADERS.traceparent] = traceparent;
+    // The session's traceparent. With telemetry on the apps publish through a TracedEventBus,
+    // which refines it to the active request span (or its PRODUCER span) of the same trace, so
+    // the consumer becomes that span's child; writing the active context here as well only did
+    // the same work twice per event (docs/benchmarks.md, "Telemetry cost").
+    if (record.trace !== undefined) headers[EVENT_HEADERS.traceparent] = record.trace;
     await this.bus.publish(topic, [{ key: event.deviceId, value: encodeEvent(event), headers }]);
   }
 }

@@ -43,6 +43,9 @@ function mergeTraceHeaders(
 ): Record<string, string> {
   if (headers === undefined) return trace;
   const own = trace['traceparent'];
+  // The common case: the caller wrote this very traceparent (the session's, the active span's).
+  if (own !== undefined && headers['traceparent'] === own && trace['tracestate'] === undefined)
+    return headers;
   if (own !== undefined && traceIdOf(headers['traceparent']) === traceIdOf(own)) {
     return { ...headers, ...trace };
   }
