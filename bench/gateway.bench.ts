@@ -41,6 +41,10 @@ const CPES = Number(process.env['BENCH_CPES'] ?? 100);
 const WARMUP_MS = Number(process.env['BENCH_WARMUP_MS'] ?? 2_000);
 const DURATION_MS = Number(process.env['BENCH_DURATION_MS'] ?? 5_000);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+// Processes per target. Two identical targets in one run were measured 25 % apart in sessions/s
+// (JIT and placement luck of one process), more than the telemetry cost to be measured; each
+// target therefore runs in several processes and every round measures each of them.
+const INSTANCES = Math.max(1, Number(process.env['BENCH_INSTANCES'] ?? 2));
 
 const GATEWAY_ENV = {
   GATEWAY_PORT: '0',
@@ -203,7 +207,7 @@ function median(xs: readonly number[]): number {
 
 async function main(): Promise<void> {
   console.log(
-    `node ${process.version}; ${CPES} CPEs; ${ROUNDS} rounds x (${WARMUP_MS} ms warm-up + ${DURATION_MS} ms measured) per target, targets interleaved, median reported`,
+    `node ${process.version}; ${CPES} CPEs; ${INSTANCES} processes per target; ${ROUNDS} rounds x (${WARMUP_MS} ms warm-up + ${DURATION_MS} ms measured) per process, targets interleaved, median reported`,
   );
   const labels: Record<Target, string> = {
     real: '(a) gateway, Redis + Kafka',
@@ -212,24 +216,31 @@ async function main(): Promise<void> {
     'real-otel': "(a') = (a), telemetry on (OTLP)",
     'embedded-otel': "(b') = (b), telemetry on (OTLP)",
   };
-  // BENCH_TELEMETRY=0 skips (a') and (b').
-  const order: Target[] =
+  // BENCH_TELEMETRY=0 skips (a') and (b'); BENCH_TARGETS=embedded,embedded-otel runs only those.
+  const all: Target[] =
     process.env['BENCH_TELEMETRY'] === '0'
       ? ['bare', 'embedded', 'real']
       : ['bare', 'embedded', 'embedded-otel', 'real', 'real-otel'];
+  const only = process.env['BENCH_TARGETS']?.split(',');
+  const order = only === undefined ? all : all.filter((t) => only.includes(t));
   const collector = await startCollector();
   // All targets run for the whole benchmark, so machine load from elsewhere hits them alike;
   // each round rotates the order.
-  const targets = new Map<Target, { child: ChildProcess; port: number }>();
-  for (const t of order) targets.set(t, await startTarget(t, collector.url));
+  const targets = new Map<Target, { child: ChildProcess; port: number }[]>();
+  for (const t of order) {
+    const started: { child: ChildProcess; port: number }[] = [];
+    for (let i = 0; i < INSTANCES; i++) started.push(await startTarget(t, collector.url));
+    targets.set(t, started);
+  }
   const runs = new Map<Target, (LoadResult & { cpuUsPerSession: number })[]>(
     order.map((t) => [t, []]),
   );
   try {
     for (let round = 0; round < ROUNDS; round++) {
-      for (let k = 0; k < order.length; k++) {
+      for (let k = 0; k < order.length * INSTANCES; k++) {
         const t = order[(round + k) % order.length] as Target;
-        const target = targets.get(t);
+        const instance = (Math.floor(k / order.length) + round) % INSTANCES;
+        const target = targets.get(t)?.[instance];
         if (target === undefined) continue;
         const url = `http://127.0.0.1:${target.port}/`;
         await runCpeLoad({ url, cpes: CPES, warmupMs: 0, durationMs: WARMUP_MS });
@@ -239,12 +250,12 @@ async function main(): Promise<void> {
         runs.get(t)?.push({ ...r, cpuUsPerSession });
         const errs = r.errors === 0 ? '' : `  errors ${r.errors} (${r.errorSamples.join('; ')})`;
         console.log(
-          `  round ${round + 1} ${labels[t].padEnd(48)} ${r.sessionsPerSec.toFixed(0).padStart(6)} sessions/s  ${cpuUsPerSession.toFixed(0).padStart(5)} µs CPU/session${errs}`,
+          `  round ${round + 1} #${instance + 1} ${labels[t].padEnd(48)} ${r.sessionsPerSec.toFixed(0).padStart(6)} sessions/s  ${cpuUsPerSession.toFixed(0).padStart(5)} µs CPU/session${errs}`,
         );
       }
     }
   } finally {
-    for (const { child } of targets.values()) {
+    for (const { child } of [...targets.values()].flat()) {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
       await exited;
@@ -287,7 +298,7 @@ async function main(): Promise<void> {
   console.log(
     `CPU-cost ratio c/a = ${(cpuC / (summary.get('real')?.cpu ?? NaN)).toFixed(2)}   c/b = ${(cpuC / (summary.get('embedded')?.cpu ?? NaN)).toFixed(2)}`,
   );
-  if (!order.includes('real-otel')) return;
+  if (!order.includes('real-otel') && !order.includes('embedded-otel')) return;
   // Telemetry on vs off: the share of sessions/s tracing costs, and the CPU it adds per session.
   const cost = (on: Target, off: Target): string => {
     const a = summary.get(off);
@@ -296,6 +307,10 @@ async function main(): Promise<void> {
     const ratio = b.rate / a.rate;
     return `${on}/${off}: sessions/s ratio ${ratio.toFixed(3)} (cost ${((1 - ratio) * 100).toFixed(1)} %, target <= 10 %)  CPU/session ${a.cpu.toFixed(0)} -> ${b.cpu.toFixed(0)} µs (+${(b.cpu - a.cpu).toFixed(0)} µs, ${((b.cpu / a.cpu - 1) * 100).toFixed(1)} %)`;
   };
+  const samplerRatio = Number(process.env['BENCH_SAMPLER_RATIO'] ?? 1);
+  console.log(
+    `telemetry  sampler ratio ${samplerRatio} (OTEL_TRACES_SAMPLER_RATIO; BENCH_SAMPLER_RATIO)`,
+  );
   console.log(`telemetry  ${cost('real-otel', 'real')}`);
   console.log(`telemetry  ${cost('embedded-otel', 'embedded')}`);
   console.log(`telemetry  spans received by the loopback OTLP collector: ${exportedSpans}`);
