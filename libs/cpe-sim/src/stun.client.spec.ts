@@ -17,6 +17,8 @@ class FakeStunServer {
   readonly socket = dgram.createSocket('udp4');
   requireAuth = false;
   portShift = 0;
+  /** Report this IPv6 address as the mapped one (a CPE behind NAT64 / on an IPv6 path). */
+  mappedIpv6: string | undefined;
   lastClient: { address: string; port: number } | undefined;
 
   async start(): Promise<number> {
@@ -29,7 +31,10 @@ class FakeStunServer {
           ? buildBindingError({ request: view.message, code: 401, reason: 'Unauthorized' })
           : buildBindingSuccess({
               request: view.message,
-              mapped: { family: 4, address: rinfo.address, port: rinfo.port + this.portShift },
+              mapped:
+                this.mappedIpv6 === undefined
+                  ? { family: 4, address: rinfo.address, port: rinfo.port + this.portShift }
+                  : { family: 6, address: this.mappedIpv6, port: rinfo.port + this.portShift },
             });
       this.socket.send(reply, rinfo.port, rinfo.address);
     });
@@ -86,6 +91,16 @@ describe(CpeStunClient.name, () => {
     });
     expect(cpe.model.rawRead('Device.ManagementServer.UDPConnectionRequestAddress')).toBe(
       `127.0.0.1:${localPort}`,
+    );
+  });
+
+  it('writes an IPv6 mapped address in brackets', async () => {
+    const h = new SimHarness();
+    server.mappedIpv6 = '2001:db8::7';
+    const { cpe, localPort } = await start(h);
+    await expectEventually(() => expect(client?.state.kind).toBe('bound'));
+    expect(cpe.model.rawRead('Device.ManagementServer.UDPConnectionRequestAddress')).toBe(
+      `[2001:db8::7]:${localPort}`,
     );
   });
 

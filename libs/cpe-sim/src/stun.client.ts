@@ -138,7 +138,10 @@ export class CpeStunClient {
     const root = this.cpe.model.root;
     this.cpe.model.write(
       `${root}ManagementServer.UDPConnectionRequestAddress`,
-      `${mapped.address}:${mapped.port}`,
+      // host:port, an IPv6 host in brackets (RFC 3986 authority), as the ACS parses it.
+      mapped.address.includes(':')
+        ? `[${mapped.address}]:${mapped.port}`
+        : `${mapped.address}:${mapped.port}`,
     );
     this.cpe.model.write(`${root}ManagementServer.NATDetected`, 'false');
     if (changed && !this.changed) {

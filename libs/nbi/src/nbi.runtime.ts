@@ -106,7 +106,6 @@ export async function startNbi(o: StartNbiOptions): Promise<NbiHandle> {
     `${c.NBI_FEED_GROUP_PREFIX}-${random.bytes(6).toString('hex')}`,
     o.logger,
   );
-  await feed.start();
   const deps: NbiDeps = {
     repos: o.provisioning.repositories,
     tasks: o.provisioning.tasks,
@@ -139,6 +138,8 @@ export async function startNbi(o: StartNbiOptions): Promise<NbiHandle> {
     c.NBI_ADMIN_KEY_FILE ?? o.defaultAdminKeyFile,
     o.logger,
   );
+  // Started only now: a failing key file read or admin bootstrap above leaves nothing running.
+  await feed.start();
   const server = new NbiServer({
     implementation: createApiImplementation(deps),
     authenticator: new Authenticator(keys, jwt.enabled ? jwt : undefined),
