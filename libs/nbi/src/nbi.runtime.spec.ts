@@ -1,12 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  InMemoryEventBus,
-  type EventBus,
-  type SubscribeOptions,
-  type Subscription,
-} from '@acs/bus';
+import { InMemoryEventBus, type SubscribeOptions, type Subscription } from '@acs/bus';
 import {
   ProfileCatalog,
   SystemClock,
@@ -48,7 +43,7 @@ describe(startNbi.name, () => {
         NBI_JWT_RS256_PUBLIC_KEY_FILE: join(dir, 'missing.pem'),
       }),
       store,
-      bus: bus as EventBus,
+      bus,
       provisioning: {
         repositories: repos,
         tasks: new TaskService(repos.tasks, repos.audit, clock),
