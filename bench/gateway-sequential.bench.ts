@@ -1,5 +1,6 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { join } from 'node:path';
+import { cpuOf } from './lib/child-cpu';
 import { runCpeLoad } from './lib/cpe-load';
 import { startCollector } from './lib/otlp-collector';
 
@@ -26,18 +27,6 @@ interface Config {
   readonly name: string;
   readonly target: string;
   readonly env: Record<string, string>;
-}
-
-function cpuOf(child: ChildProcess): Promise<number> {
-  return new Promise((resolve) => {
-    const onMessage = (m: { cpuUs?: number }): void => {
-      if (m.cpuUs === undefined) return;
-      child.off('message', onMessage);
-      resolve(m.cpuUs);
-    };
-    child.on('message', onMessage);
-    child.send('cpu');
-  });
 }
 
 async function measure(

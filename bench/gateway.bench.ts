@@ -18,6 +18,7 @@ import {
   initTelemetry,
   type TelemetryHandle,
 } from '@acs/telemetry';
+import { cpuOf } from './lib/child-cpu';
 import { runCpeLoad, type LoadResult } from './lib/cpe-load';
 import { startCollector } from './lib/otlp-collector';
 
@@ -185,18 +186,6 @@ async function startTarget(
     child.once('exit', (code) => reject(new Error(`${target} target exited with ${code}`)));
   });
   return { child, port };
-}
-
-function cpuOf(child: ChildProcess): Promise<number> {
-  return new Promise((resolve) => {
-    const onMessage = (m: { cpuUs?: number }): void => {
-      if (m.cpuUs === undefined) return;
-      child.off('message', onMessage);
-      resolve(m.cpuUs);
-    };
-    child.on('message', onMessage);
-    child.send('cpu');
-  });
 }
 
 function median(xs: readonly number[]): number {

@@ -28,11 +28,9 @@ import {
 } from '@acs/nbi';
 import {
   openRepositories,
-  ProfileCatalog,
+  provisioningApi,
   storeState,
   SystemClock,
-  TagService,
-  TaskService,
   type DeviceDocument,
   type ProvisioningRepositories,
 } from '@acs/provisioning';
@@ -265,12 +263,7 @@ async function startApi(store: DocumentStore, keyFile: string): Promise<Api> {
     config: nbiConfigSchema.parse({ NBI_HOST: '127.0.0.1', NBI_PORT: '0' }),
     store,
     bus,
-    provisioning: {
-      repositories: repos,
-      tasks: new TaskService(repos.tasks, repos.audit, clock),
-      tags: new TagService(repos, bus, clock),
-      profiles: new ProfileCatalog(repos.profiles, clock),
-    },
+    provisioning: provisioningApi(repos, bus, clock),
     defaultAdminKeyFile: keyFile,
     logger: silentNbiLogger,
   });

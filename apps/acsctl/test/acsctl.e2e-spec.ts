@@ -9,14 +9,7 @@ import { loadInfraConfig } from '@acs/config';
 import { emptyDeviceState, type DeviceState } from '@acs/domain';
 import { ApiCaller, nbiConfigSchema, silentNbiLogger, startNbi, type NbiHandle } from '@acs/nbi';
 import { CreateApiKeyRequest, Role, type CreateApiKeyResponse } from '@acs/proto';
-import {
-  openRepositories,
-  ProfileCatalog,
-  storeState,
-  SystemClock,
-  TagService,
-  TaskService,
-} from '@acs/provisioning';
+import { openRepositories, provisioningApi, storeState, SystemClock } from '@acs/provisioning';
 import { MongoDocumentStore } from '@acs/store';
 import { expectEventually, uniqueName } from '@acs/testing';
 
@@ -114,12 +107,7 @@ describe('acsctl against the API', () => {
       config: nbiConfigSchema.parse({ NBI_HOST: '127.0.0.1', NBI_PORT: '0' }),
       store,
       bus,
-      provisioning: {
-        repositories: repos,
-        tasks: new TaskService(repos.tasks, repos.audit, clock),
-        tags: new TagService(repos, bus, clock),
-        profiles: new ProfileCatalog(repos.profiles, clock),
-      },
+      provisioning: provisioningApi(repos, bus, clock),
       defaultAdminKeyFile: join(dir, 'admin.key'),
       logger: silentNbiLogger,
     });

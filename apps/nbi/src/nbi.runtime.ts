@@ -1,13 +1,7 @@
 import type { Logger } from 'pino';
 import { KafkaEventBus, type EventBus } from '@acs/bus';
 import { startNbi, type NbiHandle } from '@acs/nbi';
-import {
-  openRepositories,
-  ProfileCatalog,
-  SystemClock,
-  TagService,
-  TaskService,
-} from '@acs/provisioning';
+import { openRepositories, provisioningApi, SystemClock } from '@acs/provisioning';
 import { MongoDocumentStore, type DocumentStore } from '@acs/store';
 import { TimedDocumentStore, TracedEventBus, createLogger, currentTelemetry } from '@acs/telemetry';
 import type { NbiAppConfig } from './nbi-app.config';
@@ -59,12 +53,7 @@ export class NbiRuntime {
       config: this.config.nbi,
       store,
       bus,
-      provisioning: {
-        repositories,
-        tasks: new TaskService(repositories.tasks, repositories.audit, clock),
-        tags: new TagService(repositories, bus, clock, this.logger),
-        profiles: new ProfileCatalog(repositories.profiles, clock),
-      },
+      provisioning: provisioningApi(repositories, bus, clock, this.logger),
       defaultAdminKeyFile: './.data/nbi-admin.key',
       logger: this.logger,
       metrics: currentTelemetry().metrics,

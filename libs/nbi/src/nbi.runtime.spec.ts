@@ -2,13 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InMemoryEventBus, type SubscribeOptions, type Subscription } from '@acs/bus';
-import {
-  ProfileCatalog,
-  SystemClock,
-  TagService,
-  TaskService,
-  openRepositories,
-} from '@acs/provisioning';
+import { SystemClock, openRepositories, provisioningApi } from '@acs/provisioning';
 import { SqliteDocumentStore } from '@acs/store';
 import { nbiConfigSchema } from './nbi.config';
 import { silentNbiLogger } from './nbi.ports';
@@ -44,12 +38,7 @@ describe(startNbi.name, () => {
       }),
       store,
       bus,
-      provisioning: {
-        repositories: repos,
-        tasks: new TaskService(repos.tasks, repos.audit, clock),
-        tags: new TagService(repos, bus, clock),
-        profiles: new ProfileCatalog(repos.profiles, clock),
-      },
+      provisioning: provisioningApi(repos, bus, clock),
       defaultAdminKeyFile: join(dir, 'admin.key'),
       logger: silentNbiLogger,
     });

@@ -19,6 +19,7 @@ export * from './device-change.event';
 export { ProfileCatalog } from './profile.catalog';
 export * from './task.service';
 export * from './tag.service';
+export * from './provisioning.api';
 export * from './fault.query';
 export * from './dlq.replayer';
 export { rpcIdOf } from './session.step';

@@ -6,11 +6,9 @@ import { InMemoryEventBus } from '@acs/bus';
 import { emptyDeviceState, type DeviceState } from '@acs/domain';
 import {
   openRepositories,
-  ProfileCatalog,
+  provisioningApi,
   storeState,
   SystemClock,
-  TagService,
-  TaskService,
   type ProvisioningRepositories,
 } from '@acs/provisioning';
 import { CreateApiKeyRequest, Role, type CreateApiKeyResponse } from '@acs/proto';
@@ -82,12 +80,7 @@ export async function startHarness(
     config: nbiConfigSchema.parse({ NBI_HOST: '127.0.0.1', NBI_PORT: '0', ...env }),
     store,
     bus,
-    provisioning: {
-      repositories: repos,
-      tasks: new TaskService(repos.tasks, repos.audit, clock),
-      tags: new TagService(repos, bus, clock),
-      profiles: new ProfileCatalog(repos.profiles, clock),
-    },
+    provisioning: provisioningApi(repos, bus, clock),
     defaultAdminKeyFile: join(dir, 'admin.key'),
     logger: silentNbiLogger,
   });
