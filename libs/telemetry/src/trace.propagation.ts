@@ -92,11 +92,20 @@ export function extractFromHeaders(
   // anything else (other versions, whitespace, arrays, tracestate, odd case) goes to the W3C
   // propagator, which also decides what is invalid.
   const traceparent = headers['traceparent'];
-  if (typeof traceparent === 'string' && headers['tracestate'] === undefined) {
+  if (typeof traceparent === 'string' && !hasTracestate(headers)) {
     const sc = parseVersion00(traceparent);
     if (sc !== undefined) return trace.setSpanContext(ctx, sc);
   }
   return propagation.extract(ctx, headers, headerGetter);
+}
+
+/** A `tracestate` header in any letter case (the propagator's getter matches case-insensitively). */
+function hasTracestate(headers: HeaderSource): boolean {
+  if (headers['tracestate'] !== undefined) return true;
+  for (const k in headers) {
+    if (k.length === 10 && k !== 'tracestate' && k.toLowerCase() === 'tracestate') return true;
+  }
+  return false;
 }
 
 // '0'-'9' → 0-9, 'a'-'f' → 10-15, else -1 (upper case is not valid in traceparent, W3C 3.2.2).
