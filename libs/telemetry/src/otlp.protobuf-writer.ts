@@ -124,8 +124,10 @@ export class ProtobufWriter {
 
   /**
    * Writes `s` as UTF-8 at `at`; true if it was all ASCII (one byte per UTF-16 unit), false
-   * otherwise (having written it). Native: a JS charCodeAt loop was slower in the gateway process,
-   * where many strings are concatenations (V8 cons strings) — docs/benchmarks.md.
+   * otherwise (having written it). The caller must have room for 3 bytes per unit after `at`:
+   * a write cut short at the buffer's end could otherwise count as many bytes as units. Native:
+   * a JS charCodeAt loop was slower in the gateway process, where many strings are
+   * concatenations (V8 cons strings) — docs/benchmarks.md.
    */
   ascii(s: string, at: number): boolean {
     return this.buf.write(s, at, 'utf8') === s.length;
@@ -159,7 +161,8 @@ export class ProtobufWriter {
   asciiKv(tagByte: number, key: string, value: string): boolean {
     const k = key.length;
     const v = value.length;
-    this.ensure(8 + k + v);
+    // Room for the UTF-8 of both strings (3 bytes per unit at most), see `ascii`.
+    this.ensure(8 + 3 * (k + v));
     const p = this.pos;
     if (!this.ascii(key, p + 4) || !this.ascii(value, p + 8 + k)) return false;
     const buf = this.buf;
