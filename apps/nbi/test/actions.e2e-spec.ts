@@ -1,31 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
-import { KafkaEventBus, type Subscription } from '@acs/bus';
-import { loadInfraConfig } from '@acs/config';
-import {
-  InMemoryBindingStore,
-  StoreDeviceContactDirectory,
-  StoreStunCredentials,
-  loadConnreqConfig,
-  startConnreqRuntime,
-  type ConnreqRuntime,
-} from '@acs/connreq';
-import {
-  ConnectionRequestServer,
-  CpeFleet,
-  DEFAULT_GROUP,
-  HttpFileTransferClient,
-  HttpSessionTransport,
-  SystemClock,
-  type SimulatedCpe,
-} from '@acs/cpe-sim';
+import { type Subscription } from '@acs/bus';
+import { StoreDeviceContactDirectory } from '@acs/connreq';
+import { CpeFleet, type SimulatedCpe } from '@acs/cpe-sim';
 import type { EventStruct } from '@acs/cwmp';
 import { TOPICS, decodeEvent } from '@acs/events';
-import { Gateway, StoreCredentialsRepository, loadGatewayConfig } from '@acs/gateway';
 import { ApiCaller } from '@acs/nbi';
 import {
   CreateProfileRequest,
@@ -36,12 +16,8 @@ import {
   type ScheduleInformResponse,
   type UploadResponse,
 } from '@acs/proto';
-import { startProvisioning, type ProvisioningHandle } from '@acs/provisioning';
-import { RedisSessionRegistry } from '@acs/sessions';
-import { MongoDocumentStore } from '@acs/store';
-import { expectEventually, uniqueName } from '@acs/testing';
-import { loadNbiAppConfig } from '../src/nbi-app.config';
-import { NbiRuntime } from '../src/nbi.runtime';
+import { expectEventually } from '@acs/testing';
+import { startSplitStack, type SplitStack } from './split-stack';
 
 // Issue 8 Upload and ScheduleInform end to end on the split deployment (real Kafka, Redis,
 // FerretDB): the API queues the task and wakes the device (connection request, TR-069 §3.2.2),
@@ -85,88 +61,25 @@ function startFileServer(): { server: Server; uploads: Map<string, Buffer> } {
 }
 
 describe('ActionsService Upload and ScheduleInform (split apps, simulated CPE)', () => {
-  const id = uniqueName('actions-e2e');
-  const iso = {
-    topicPrefix: `${id}.`,
-    redisPrefix: `${id}:`,
-    database: id.replace(/[^A-Za-z0-9_]/g, '_'),
-  };
-  const infra = loadInfraConfig();
-  const bus = new KafkaEventBus({
-    brokers: infra.KAFKA_BROKERS,
-    clientId: 'actions-e2e',
-    prefix: iso.topicPrefix,
-    defaultPartitions: 1,
-  });
-  const registry = new RedisSessionRegistry({ url: infra.REDIS_URL, keyPrefix: iso.redisPrefix });
   const files = startFileServer();
   /** Event lists of the device's Informs, as the gateway put them on the bus. */
   const informs: EventStruct[][] = [];
-  let dir: string;
-  let store: MongoDocumentStore;
-  let gateway: Gateway;
-  let provisioning: ProvisioningHandle;
-  let connreq: ConnreqRuntime;
-  let nbi: NbiRuntime;
+  let stack: SplitStack;
+  let store: SplitStack['store'];
   let api: ApiCaller;
   let admin: string;
   let fleet: CpeFleet;
-  let crServer: ConnectionRequestServer;
   let cpe: SimulatedCpe;
   let watch: Subscription;
   let filesUrl: string;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'actions-e2e-'));
     await new Promise<void>((resolve) => files.server.listen(0, '127.0.0.1', resolve));
     filesUrl = `http://127.0.0.1:${(files.server.address() as AddressInfo).port}`;
-    store = await MongoDocumentStore.connect({ uri: infra.MONGODB_URI, database: iso.database });
-    gateway = new Gateway({
-      config: loadGatewayConfig({
-        GATEWAY_AUTH: 'none',
-        GATEWAY_PROVISIONING: 'inbox',
-        GATEWAY_INBOX_WAIT_MS: '25000',
-      }),
-      bus,
-      registry,
-      credentials: await StoreCredentialsRepository.open(store),
-      topicPartitions: 1,
-    });
-    const gw = await gateway.start(0, '127.0.0.1');
-    provisioning = await startProvisioning({ bus, sessions: registry, store, topicPartitions: 1 });
-    connreq = await startConnreqRuntime({
-      config: loadConnreqConfig({
-        // The simulated CPE listens on loopback, which the default address policy refuses.
-        CONNREQ_ALLOW_CIDRS: '127.0.0.0/8',
-        CONNREQ_DENY_CIDRS: '',
-        CONNREQ_EMBED_STUN: 'false',
-        CONNREQ_GROUP_ID: `${id}-connreq`,
-        CONNREQ_CONTACTS_GROUP_ID: `${id}-contacts`,
-      }),
-      bus,
-      directory: await StoreDeviceContactDirectory.open(store),
-      stunCredentials: await StoreStunCredentials.open(store),
-      bindings: new InMemoryBindingStore(),
-    });
-    nbi = await NbiRuntime.create(
-      loadNbiAppConfig({
-        KAFKA_BROKERS: infra.KAFKA_BROKERS.join(','),
-        REDIS_URL: infra.REDIS_URL,
-        MONGODB_URI: infra.MONGODB_URI,
-        ACS_TOPIC_PREFIX: iso.topicPrefix,
-        ACS_MONGODB_DATABASE: iso.database,
-        ACS_TOPIC_PARTITIONS: '1',
-        ACS_LOG_LEVEL: 'silent',
-        NBI_HOST: '127.0.0.1',
-        NBI_PORT: '0',
-        NBI_ADMIN_KEY_FILE: join(dir, 'admin.key'),
-      }),
-    );
-    await nbi.onApplicationBootstrap();
-    api = new ApiCaller(`127.0.0.1:${nbi.handle!.port}`);
-    admin = (await readFile(join(dir, 'admin.key'), 'utf8')).trim();
-    watch = await bus.subscribe({
-      groupId: `${id}-informs`,
+    stack = await startSplitStack('actions-e2e', 'ACT');
+    ({ store, api, admin, fleet, cpe } = stack);
+    watch = await stack.bus.subscribe({
+      groupId: `${stack.id}-informs`,
       topics: [TOPICS.informs],
       handler: (m) => {
         const e = decodeEvent(m.value);
@@ -174,32 +87,6 @@ describe('ActionsService Upload and ScheduleInform (split apps, simulated CPE)',
         return Promise.resolve();
       },
     });
-
-    fleet = new CpeFleet({
-      clock: new SystemClock(),
-      random: Math.random,
-      transport: (c) => new HttpSessionTransport(c, { timeoutMs: 30_000 }),
-      files: new HttpFileTransferClient(),
-      maxConcurrentSessions: 10,
-      periodic: false,
-    });
-    crServer = new ConnectionRequestServer(fleet, {
-      host: '127.0.0.1',
-      port: 0,
-      prefix: '/cr/',
-      realm: 'cpe',
-    });
-    const crPort = await crServer.listen();
-    [cpe] = fleet.add(
-      {
-        ...DEFAULT_GROUP,
-        serialPrefix: 'ACT',
-        acsUrl: `http://127.0.0.1:${gw.port}/`,
-        crUrlBase: `http://127.0.0.1:${crPort}/cr/`,
-        crMinIntervalMs: 0,
-      },
-      1,
-    ) as [SimulatedCpe];
 
     // Connection-request credentials from a profile: the CPE gets them in its first session and
     // the contact directory records them, so the API's wake-ups reach it.
@@ -226,19 +113,9 @@ describe('ActionsService Upload and ScheduleInform (split apps, simulated CPE)',
   }, 90_000);
 
   afterAll(async () => {
-    api?.close();
-    fleet?.stop();
     await watch?.stop();
-    await crServer?.close();
-    await nbi?.beforeApplicationShutdown();
-    await nbi?.onApplicationShutdown();
-    await connreq?.stop();
-    await provisioning?.stop();
-    await gateway?.shutdown(0, 0);
-    await Promise.allSettled([bus.close(), registry.close()]);
-    await store?.close();
+    await stack?.stop();
     await new Promise<void>((resolve) => files.server.close(() => resolve()));
-    await rm(dir, { recursive: true, force: true });
   }, 60_000);
 
   it('uploads the vendor configuration to the file server and completes the task after TransferComplete', async () => {

@@ -1,29 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { status } from '@grpc/grpc-js';
-import { KafkaEventBus } from '@acs/bus';
-import { loadInfraConfig } from '@acs/config';
-import {
-  InMemoryBindingStore,
-  StoreDeviceContactDirectory,
-  StoreStunCredentials,
-  loadConnreqConfig,
-  startConnreqRuntime,
-  type ConnreqRuntime,
-} from '@acs/connreq';
-import {
-  ConnectionRequestServer,
-  CpeFleet,
-  DEFAULT_GROUP,
-  HttpFileTransferClient,
-  HttpSessionTransport,
-  SystemClock,
-  type SimulatedCpe,
-} from '@acs/cpe-sim';
-import { Gateway, StoreCredentialsRepository, loadGatewayConfig } from '@acs/gateway';
+import { StoreDeviceContactDirectory } from '@acs/connreq';
+import { CpeFleet, type SimulatedCpe } from '@acs/cpe-sim';
 import { ApiCaller, requiredRole } from '@acs/nbi';
 import {
   AddObjectRequest,
@@ -42,12 +22,8 @@ import {
   type ListDevicesResponse,
   type SetParametersResponse,
 } from '@acs/proto';
-import { startProvisioning, type ProvisioningHandle } from '@acs/provisioning';
-import { RedisSessionRegistry } from '@acs/sessions';
-import { MongoDocumentStore } from '@acs/store';
-import { expectEventually, uniqueName } from '@acs/testing';
-import { loadNbiAppConfig } from '../src/nbi-app.config';
-import { NbiRuntime } from '../src/nbi.runtime';
+import { expectEventually } from '@acs/testing';
+import { startSplitStack, type SplitStack } from './split-stack';
 
 // Issue 8 acceptance on the split deployment: the API app (its runtime: Kafka + MongoDB), the
 // gateway, provisioning and connection-request services in this process on their real adapters
@@ -58,122 +34,21 @@ const run = promisify(execFile);
 const NTP = 'Device.Time.NTPServer1';
 
 describe('NBI (split apps on Kafka + Redis + FerretDB, simulated CPE)', () => {
-  const id = uniqueName('nbi-e2e');
-  const iso = {
-    topicPrefix: `${id}.`,
-    redisPrefix: `${id}:`,
-    database: id.replace(/[^A-Za-z0-9_]/g, '_'),
-  };
-  const infra = loadInfraConfig();
-  const bus = new KafkaEventBus({
-    brokers: infra.KAFKA_BROKERS,
-    clientId: 'nbi-e2e',
-    prefix: iso.topicPrefix,
-    defaultPartitions: 1,
-  });
-  const registry = new RedisSessionRegistry({ url: infra.REDIS_URL, keyPrefix: iso.redisPrefix });
-  let dir: string;
-  let store: MongoDocumentStore;
-  let gateway: Gateway;
-  let provisioning: ProvisioningHandle;
-  let connreq: ConnreqRuntime;
-  let nbi: NbiRuntime;
+  let stack: SplitStack;
+  let store: SplitStack['store'];
   let api: ApiCaller;
   let address: string;
   let admin: string;
   let fleet: CpeFleet;
-  let crServer: ConnectionRequestServer;
   let cpe: SimulatedCpe;
+  let crServer: SplitStack['crServer'];
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'nbi-e2e-'));
-    store = await MongoDocumentStore.connect({ uri: infra.MONGODB_URI, database: iso.database });
-    gateway = new Gateway({
-      config: loadGatewayConfig({
-        GATEWAY_AUTH: 'none',
-        GATEWAY_PROVISIONING: 'inbox',
-        GATEWAY_INBOX_WAIT_MS: '25000',
-      }),
-      bus,
-      registry,
-      credentials: await StoreCredentialsRepository.open(store),
-      topicPartitions: 1,
-    });
-    const gw = await gateway.start(0, '127.0.0.1');
-    provisioning = await startProvisioning({ bus, sessions: registry, store, topicPartitions: 1 });
-    connreq = await startConnreqRuntime({
-      config: loadConnreqConfig({
-        // The simulated CPE listens on loopback, which the default address policy refuses.
-        CONNREQ_ALLOW_CIDRS: '127.0.0.0/8',
-        CONNREQ_DENY_CIDRS: '',
-        CONNREQ_EMBED_STUN: 'false',
-        CONNREQ_GROUP_ID: `${id}-connreq`,
-        CONNREQ_CONTACTS_GROUP_ID: `${id}-contacts`,
-      }),
-      bus,
-      directory: await StoreDeviceContactDirectory.open(store),
-      stunCredentials: await StoreStunCredentials.open(store),
-      bindings: new InMemoryBindingStore(),
-    });
-    nbi = await NbiRuntime.create(
-      loadNbiAppConfig({
-        KAFKA_BROKERS: infra.KAFKA_BROKERS.join(','),
-        REDIS_URL: infra.REDIS_URL,
-        MONGODB_URI: infra.MONGODB_URI,
-        ACS_TOPIC_PREFIX: iso.topicPrefix,
-        ACS_MONGODB_DATABASE: iso.database,
-        ACS_TOPIC_PARTITIONS: '1',
-        ACS_LOG_LEVEL: 'silent',
-        NBI_HOST: '127.0.0.1',
-        NBI_PORT: '0',
-        NBI_ADMIN_KEY_FILE: join(dir, 'admin.key'),
-      }),
-    );
-    await nbi.onApplicationBootstrap();
-    address = `127.0.0.1:${nbi.handle!.port}`;
-    api = new ApiCaller(address);
-    admin = (await readFile(join(dir, 'admin.key'), 'utf8')).trim();
-
-    fleet = new CpeFleet({
-      clock: new SystemClock(),
-      random: Math.random,
-      transport: (c) => new HttpSessionTransport(c, { timeoutMs: 30_000 }),
-      files: new HttpFileTransferClient(),
-      maxConcurrentSessions: 10,
-      periodic: false,
-    });
-    crServer = new ConnectionRequestServer(fleet, {
-      host: '127.0.0.1',
-      port: 0,
-      prefix: '/cr/',
-      realm: 'cpe',
-    });
-    const crPort = await crServer.listen();
-    [cpe] = fleet.add(
-      {
-        ...DEFAULT_GROUP,
-        serialPrefix: 'NBI',
-        acsUrl: `http://127.0.0.1:${gw.port}/`,
-        crUrlBase: `http://127.0.0.1:${crPort}/cr/`,
-        crMinIntervalMs: 0,
-      },
-      1,
-    ) as [SimulatedCpe];
+    stack = await startSplitStack('nbi-e2e', 'NBI');
+    ({ store, api, address, admin, fleet, cpe, crServer } = stack);
   }, 90_000);
 
-  afterAll(async () => {
-    api?.close();
-    fleet?.stop();
-    await crServer?.close();
-    await nbi?.beforeApplicationShutdown();
-    await nbi?.onApplicationShutdown();
-    await connreq?.stop();
-    await provisioning?.stop();
-    await gateway?.shutdown(0, 0);
-    await Promise.allSettled([bus.close(), registry.close()]);
-    await store?.close();
-    await rm(dir, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => stack?.stop(), 60_000);
 
   it('sets a parameter with wake-up and wait in one API call: the value is on the device', async () => {
     // Connection-request credentials come from a profile saved through the API; the CPE gets
