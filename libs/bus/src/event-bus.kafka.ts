@@ -59,7 +59,10 @@ export class KafkaEventBus implements EventBus {
   constructor(private readonly options: KafkaEventBusOptions) {
     this.prefix = options.prefix ?? '';
     this.defaultPartitions = options.defaultPartitions ?? 1;
-    this.batcher = new PublishBatcher((batches) => this.sendBatches(batches), options.lingerMs ?? 0);
+    this.batcher = new PublishBatcher(
+      (batches) => this.sendBatches(batches),
+      options.lingerMs ?? 0,
+    );
     const publishTimeout = options.publishTimeoutMs ?? 10_000;
     const log = options.logger;
     this.kafka = new Kafka({
@@ -72,7 +75,12 @@ export class KafkaEventBus implements EventBus {
       logCreator: () => (entry: LogEntry) => {
         if (!log) return;
         const { message, ...extra } = entry.log;
-        const level = entry.level === logLevel.ERROR ? 'error' : entry.level === logLevel.WARN ? 'warn' : 'info';
+        const level =
+          entry.level === logLevel.ERROR
+            ? 'error'
+            : entry.level === logLevel.WARN
+              ? 'warn'
+              : 'info';
         log(level, `kafkajs ${entry.namespace}: ${message}`, extra);
       },
     });
@@ -84,14 +92,15 @@ export class KafkaEventBus implements EventBus {
     const admin = this.kafka.admin();
     try {
       await admin.connect();
-      const existing = new Set(await admin.listTopics());
-      const missing = topics.filter((t) => !existing.has(this.topic(t.name)));
-      if (missing.length > 0) {
+      await retryingMetadata(async () => {
+        const existing = new Set(await admin.listTopics());
+        const missing = topics.filter((t) => !existing.has(this.topic(t.name)));
+        if (missing.length === 0) return;
         await admin.createTopics({
           waitForLeaders: true,
           topics: missing.map((t) => ({ topic: this.topic(t.name), numPartitions: t.partitions })),
         });
-      }
+      });
     } catch (e) {
       throw unavailable('create topics', e);
     } finally {
@@ -114,7 +123,11 @@ export class KafkaEventBus implements EventBus {
         acks: -1,
         topicMessages: batches.map((b) => ({
           topic: this.topic(b.topic),
-          messages: b.messages.map((m) => ({ key: m.key, value: m.value, headers: { ...(m.headers ?? {}) } })),
+          messages: b.messages.map((m) => ({
+            key: m.key,
+            value: m.value,
+            headers: { ...(m.headers ?? {}) },
+          })),
         })),
       });
     } catch (e) {
@@ -140,13 +153,17 @@ export class KafkaEventBus implements EventBus {
     });
     let running = true;
     // Subscribing to a topic that does not exist yet races its auto-creation.
-    await this.ensureTopics(options.topics.map((name) => ({ name, partitions: this.defaultPartitions })));
+    await this.ensureTopics(
+      options.topics.map((name) => ({ name, partitions: this.defaultPartitions })),
+    );
     try {
       await consumer.connect();
-      await consumer.subscribe({
-        topics: options.topics.map((t) => this.topic(t)),
-        fromBeginning: options.fromBeginning ?? true,
-      });
+      await retryingMetadata(() =>
+        consumer.subscribe({
+          topics: options.topics.map((t) => this.topic(t)),
+          fromBeginning: options.fromBeginning ?? true,
+        }),
+      );
     } catch (e) {
       await consumer.disconnect().catch(() => undefined);
       throw unavailable(`subscribe ${groupId}`, e);
@@ -178,14 +195,25 @@ export class KafkaEventBus implements EventBus {
             value: m.value ?? Buffer.alloc(0),
             headers: headersOf(m.headers),
           };
-          const result = await runWithRetries(message, options.handler, maxAttempts, backoff, () => !running);
+          const result = await runWithRetries(
+            message,
+            options.handler,
+            maxAttempts,
+            backoff,
+            () => !running,
+          );
           if (!result.ok) {
             if (!running) break;
-            await this.publish(dlq(topic), [deadLetterOf({ ...message, attempt: maxAttempts }, result.error)]);
+            await this.publish(dlq(topic), [
+              deadLetterOf({ ...message, attempt: maxAttempts }, result.error),
+            ]);
           }
           payload.resolveOffset(m.offset);
           uncommitted = m.offset;
-          if (++sinceCommit >= COMMIT_EVERY_MESSAGES || Date.now() - lastCommit >= COMMIT_EVERY_MS) {
+          if (
+            ++sinceCommit >= COMMIT_EVERY_MESSAGES ||
+            Date.now() - lastCommit >= COMMIT_EVERY_MS
+          ) {
             await commit();
             await payload.heartbeat();
           }
@@ -196,7 +224,12 @@ export class KafkaEventBus implements EventBus {
       }
     };
 
-    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 4, eachBatch });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 4,
+      eachBatch,
+    });
     return {
       stop: async () => {
         running = false;
@@ -258,6 +291,35 @@ function headersOf(headers: IHeaders | undefined): Record<string, string> {
     out[k] = Array.isArray(v) ? v.map((x) => x.toString()).join(',') : v.toString();
   }
   return out;
+}
+
+/** Attempts of a metadata-dependent admin/consumer call against retriable broker errors. */
+const METADATA_ATTEMPTS = 5;
+
+/**
+ * Runs `call` again (200 ms, doubling; ~3 s in all) while it fails with a retriable broker error:
+ * a broker that has just started answers "does not host this topic-partition" while new topics'
+ * metadata propagates, and apps starting together race to create the same topics.
+ */
+async function retryingMetadata<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (e) {
+      if (attempt >= METADATA_ATTEMPTS || !isRetriable(e)) throw e;
+      await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+    }
+  }
+}
+
+/** kafkajs marks the protocol errors a client may retry (UNKNOWN_TOPIC_OR_PARTITION, …). */
+function isRetriable(e: unknown): boolean {
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    ((e as { retriable?: unknown }).retriable === true ||
+      (e as { type?: unknown }).type === 'TOPIC_ALREADY_EXISTS')
+  );
 }
 
 function unavailable(what: string, e: unknown): BusError {
