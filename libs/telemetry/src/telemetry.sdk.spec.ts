@@ -91,6 +91,23 @@ describe(initTelemetry.name, () => {
     await t.shutdown();
   });
 
+  it('is the disabled handle under OTEL_SDK_DISABLED=true: no span records, no header is written', async () => {
+    process.env['OTEL_SDK_DISABLED'] = 'true';
+    try {
+      const exporter = new InMemorySpanExporter();
+      const t = await initTelemetry({ ...base, spanExporter: exporter });
+      expect(t.enabled).toBe(false);
+      await withSpan('x', {}, () => {
+        expect(traceHeaders()).toEqual({});
+      });
+      await t.forceFlush();
+      expect(exporter.getFinishedSpans()).toHaveLength(0);
+      await t.shutdown();
+    } finally {
+      delete process.env['OTEL_SDK_DISABLED'];
+    }
+  });
+
   it('fails with MetricsServerFailed on a port in use and leaves the process free to retry', async () => {
     const blocker = createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));

@@ -11,9 +11,15 @@ import {
   type Meter,
 } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { getBooleanFromEnv, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
-import { hostDetector, osDetector, resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  detectResources,
+  hostDetector,
+  osDetector,
+  resourceFromAttributes,
+  type Resource,
+} from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import {
   AlwaysOnSampler,
@@ -21,6 +27,8 @@ import {
   ParentBasedSampler,
   SimpleSpanProcessor,
   TraceIdRatioBasedSampler,
+  TracerProvider as SdkTracerProvider,
+  type Sampler,
   type SpanExporter,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace';
@@ -33,6 +41,7 @@ import { INSTRUMENTATION_SCOPE } from './span.helpers';
 import type { OtlpProtocol, TelemetryConfig } from './telemetry.config';
 import { TelemetryError, TelemetryErrorCode } from './telemetry.error';
 import { setTracingActive } from './telemetry.state';
+import { AcsTracerProvider } from './tracer.provider';
 
 /** Serve /metrics from a server of its own (`port` 0 = ephemeral, for tests). */
 export interface PrometheusServerOptions {
@@ -61,6 +70,12 @@ export interface TelemetryOptions {
   readonly spanExporter?: SpanExporter;
   /** Share of new traces sampled (parent-based). Default 1. */
   readonly samplerRatio?: number;
+  /**
+   * Which tracer provider records spans: `acs` (default, AcsTracerProvider: the SDK's semantics at
+   * a fraction of its cost per span) or `sdk` (the SDK's own TracerProvider; kept so benchmarks
+   * can compare the two in one run). Both feed the same processors and exporters.
+   */
+  readonly tracerProvider?: 'acs' | 'sdk';
   readonly metrics?: {
     readonly prometheus?: PrometheusServerOptions | PrometheusHandlerOptions;
   };
@@ -198,11 +213,12 @@ function spanProcessors(o: TelemetryOptions): SpanProcessor[] {
  * process (the OTel API is global); shut it down before starting another.
  *
  * Everything is passed explicitly, so the OTEL_* variables the SDK would otherwise read (exporter
- * choice, OTLP log export) do not change behaviour; OTEL_SDK_DISABLED=true still turns the SDK off.
+ * choice, OTLP log export) do not change behaviour; OTEL_SDK_DISABLED=true still turns it off: the
+ * handle is then the disabled one, as with `enabled: false`.
  */
 export async function initTelemetry(options: TelemetryOptions): Promise<TelemetryHandle> {
   validate(options);
-  if (!options.enabled) return disabledHandle();
+  if (!options.enabled || getBooleanFromEnv('OTEL_SDK_DISABLED')) return disabledHandle();
   if (running)
     throw new TelemetryError(
       TelemetryErrorCode.AlreadyStarted,
@@ -225,30 +241,42 @@ export async function initTelemetry(options: TelemetryOptions): Promise<Telemetr
           metricProducers: [histograms],
         });
   const ratio = options.samplerRatio ?? 1;
+  const rootSampler: Sampler =
+    ratio >= 1 ? new AlwaysOnSampler() : new TraceIdRatioBasedSampler(ratio);
   const processors = spanProcessors(options);
+  // Built here, not by NodeSDK, so the tracer provider and the meter provider share one object.
+  // No process detector: it would publish the command line (which may hold secrets) in target_info.
+  const resource: Resource = resourceFromAttributes({
+    'service.name': options.serviceName,
+    'service.version': options.serviceVersion,
+    'service.instance.id': instanceId,
+    ...(options.podName === undefined ? {} : { 'k8s.pod.name': options.podName }),
+  })
+    .merge(detectResources({ detectors: [hostDetector, osDetector] }))
+    .merge(resourceFromAttributes({ 'service.name': options.serviceName }));
+  const tracerProvider =
+    options.tracerProvider === 'sdk'
+      ? new SdkTracerProvider({
+          resource,
+          sampler: new ParentBasedSampler({ root: rootSampler }),
+          spanProcessors: processors,
+        })
+      : new AcsTracerProvider({ resource, rootSampler, processors });
   const sdk = new NodeSDK({
-    serviceName: options.serviceName,
-    resource: resourceFromAttributes({
-      'service.name': options.serviceName,
-      'service.version': options.serviceVersion,
-      'service.instance.id': instanceId,
-      ...(options.podName === undefined ? {} : { 'k8s.pod.name': options.podName }),
-    }),
-    // No process detector: it would publish the command line (which may hold secrets) in target_info.
-    resourceDetectors: [hostDetector, osDetector],
+    resource,
+    autoDetectResources: false,
     contextManager: new AsyncLocalStorageContextManager(),
     // Trace context only: the ACS uses no baggage, and not propagating it means a header a client
     // sends cannot ride along into Kafka headers and inbox entries.
     textMapPropagator: new W3CTraceContextPropagator(),
-    sampler: new ParentBasedSampler({
-      root: ratio >= 1 ? new AlwaysOnSampler() : new TraceIdRatioBasedSampler(ratio),
-    }),
-    spanProcessors: processors,
+    // None here: NodeSDK then registers no tracer provider of its own; ours is registered below.
+    spanProcessors: [],
     metricReaders: exporter === undefined ? [] : [exporter],
     // Logs go through pino (createLogger), not the OTel logs SDK.
     logRecordProcessors: [],
   });
   sdk.start();
+  trace.setGlobalTracerProvider(tracerProvider);
   setTracingActive(true);
 
   let server: MetricsServer | undefined;
@@ -263,8 +291,11 @@ export async function initTelemetry(options: TelemetryOptions): Promise<Telemetr
       await server?.close();
       // Spans that cannot reach the collector within the export timeout are lost; that must not
       // turn a pod's SIGTERM into a crash, so it is reported through OTel diag, not thrown.
-      await sdk.shutdown().catch((e: unknown) => {
+      await tracerProvider.shutdown().catch((e: unknown) => {
         diag.warn(`telemetry: final span export failed: ${(e as Error).message}`);
+      });
+      await sdk.shutdown().catch((e: unknown) => {
+        diag.warn(`telemetry: shutdown failed: ${(e as Error).message}`);
       });
     } finally {
       setTracingActive(false);
