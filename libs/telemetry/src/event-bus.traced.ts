@@ -12,6 +12,7 @@ import type { AcsMetrics, MessagingSystem } from './metrics.registry';
 import { ATTR } from './span.attributes';
 import { SpanKind, withSpan } from './span.helpers';
 import { extractFromHeaders, traceHeaders } from './trace.propagation';
+import { CheckedSpanContext } from './trace.span-context';
 
 /** Monotonic seconds; injectable so tests do not depend on real time. */
 export type SecondsClock = () => number;
@@ -79,16 +80,10 @@ function cached<A>(cache: Map<string, A>, topic: string, build: () => A): A {
   return attributes;
 }
 
-/** A span context as extraction from headers would produce it (remote; flags/state kept). */
+/** `sc` as extraction from its headers would give it (remote); only for a context traceHeaders wrote. */
 function remoteCopy(sc: SpanContext | undefined): SpanContext | undefined {
   if (sc === undefined) return undefined;
-  return {
-    traceId: sc.traceId,
-    spanId: sc.spanId,
-    traceFlags: sc.traceFlags,
-    isRemote: true,
-    ...(sc.traceState === undefined ? {} : { traceState: sc.traceState }),
-  };
+  return new CheckedSpanContext(sc.traceId, sc.spanId, sc.traceFlags, sc.traceState, true);
 }
 
 function isSpanContext(v: unknown): v is SpanContext {

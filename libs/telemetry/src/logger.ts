@@ -1,4 +1,5 @@
-import { context, isSpanContextValid, trace } from '@opentelemetry/api';
+import { context, trace } from '@opentelemetry/api';
+import { isValidSpanContext } from './trace.span-context';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from './telemetry.config';
 
@@ -48,7 +49,7 @@ export function createLogger(options: LoggerOptions): Logger {
       redact: { paths: REDACT_PATHS, censor: '[Redacted]' },
       mixin() {
         const sc = trace.getSpanContext(context.active());
-        if (sc === undefined || !isSpanContextValid(sc)) return {};
+        if (sc === undefined || !isValidSpanContext(sc)) return {};
         return { trace_id: sc.traceId, span_id: sc.spanId, trace_flags: sc.traceFlags };
       },
     },

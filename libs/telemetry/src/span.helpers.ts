@@ -2,7 +2,6 @@ import {
   INVALID_SPANID,
   INVALID_TRACEID,
   context,
-  isSpanContextValid,
   SpanKind,
   SpanStatusCode,
   TraceFlags,
@@ -16,6 +15,7 @@ import {
 } from '@opentelemetry/api';
 import { ATTR, redactAttributes, redactText } from './span.attributes';
 import { telemetryGeneration, tracingActive } from './telemetry.state';
+import { isValidSpanContext } from './trace.span-context';
 import { extractFromTraceContext, type TraceContextField } from './trace.propagation';
 
 export { SpanKind, SpanStatusCode, type Attributes, type Context, type Link, type Span };
@@ -164,13 +164,13 @@ export function recordCwmpFault(
 export function linksTo(field: TraceContextField | undefined, reason: string): Link[] {
   if (field === undefined) return [];
   const spanContext = trace.getSpanContext(extractFromTraceContext(field, context.active()));
-  if (spanContext === undefined || !isSpanContextValid(spanContext)) return [];
+  if (spanContext === undefined || !isValidSpanContext(spanContext)) return [];
   return [{ context: spanContext, attributes: { [ATTR.linkReason]: reason } }];
 }
 
 /** Trace and span id of the active span, when one is recording or was propagated. */
 export function activeSpanIds(): { traceId: string; spanId: string } | undefined {
   const sc = trace.getSpanContext(context.active());
-  if (sc === undefined || !isSpanContextValid(sc)) return undefined;
+  if (sc === undefined || !isValidSpanContext(sc)) return undefined;
   return { traceId: sc.traceId, spanId: sc.spanId };
 }

@@ -1,6 +1,5 @@
 import {
   context,
-  isSpanContextValid,
   propagation,
   trace,
   type Context,
@@ -9,6 +8,7 @@ import {
 } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import { tracingActive } from './telemetry.state';
+import { CheckedSpanContext, isValidSpanContext } from './trace.span-context';
 
 // W3C Trace Context (https://www.w3.org/TR/trace-context/) through every hop of a CWMP session:
 // HTTP headers (CPE requests, connection requests), Kafka message headers (@acs/bus headers are
@@ -66,7 +66,7 @@ export function injectIntoHeaders<C extends Record<string, string>>(
   // trace.propagation.fast-path.spec.ts.
   const sc = trace.getSpanContext(ctx);
   if (sc === undefined || isTracingSuppressed(ctx)) return carrier;
-  if (!isSpanContextValid(sc)) return carrier;
+  if (!isValidSpanContext(sc)) return carrier;
   (carrier as Record<string, string>)['traceparent'] =
     `00-${sc.traceId}-${sc.spanId}-0${Number(sc.traceFlags || 0).toString(16)}`;
   if (sc.traceState !== undefined)
@@ -139,12 +139,7 @@ function parseVersion00(v: string): SpanContext | undefined {
   const h = hi < 128 ? (HEX_VALUE[hi] as number) : -1;
   const l = lo < 128 ? (HEX_VALUE[lo] as number) : -1;
   if (h < 0 || l < 0) return undefined;
-  return {
-    traceId: v.slice(3, 35),
-    spanId: v.slice(36, 52),
-    traceFlags: h * 16 + l,
-    isRemote: true,
-  };
+  return new CheckedSpanContext(v.slice(3, 35), v.slice(36, 52), h * 16 + l, undefined, true);
 }
 
 /** The `trace` field for an inbox entry written in `ctx`, or undefined when not tracing. */

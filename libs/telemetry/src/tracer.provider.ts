@@ -1,7 +1,6 @@
 import {
   context as contextApi,
   INVALID_SPAN_CONTEXT,
-  isSpanContextValid,
   SpanKind,
   TraceFlags,
   trace,
@@ -16,6 +15,7 @@ import {
 import { isTracingSuppressed, type InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import { SamplingDecision, type Sampler, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import { CheckedSpanContext, isValidSpanContext } from './trace.span-context';
 import { newSpanId, newTraceId } from './tracer.ids';
 import { AcsSpan, cleanLink, SPAN_LIMITS } from './tracer.span';
 
@@ -25,7 +25,7 @@ import { AcsSpan, cleanLink, SPAN_LIMITS } from './tracer.span';
 // at a fraction of the SDK's cost per span (docs/benchmarks.md "Telemetry cost"). Span
 // attributes given at start are not shown to the sampler: the ACS's samplers (always on, trace-id
 // ratio) read none. Parent contexts are checked with the API's isSpanContextValid unless they are
-// this provider's own spans, whose ids are valid by construction.
+// a CheckedSpanContext (this provider's own spans, the traceparent fast path).
 
 export interface AcsTracerProviderOptions {
   readonly resource: Resource;
@@ -42,12 +42,12 @@ class AcsTracer implements Tracer {
   ) {}
 
   startSpan(name: string, options: SpanOptions = {}, ctx: Context = contextApi.active()): Span {
-    const parentContext = options.root === true ? trace.deleteSpan(ctx) : ctx;
-    if (isTracingSuppressed(parentContext)) return trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
-    const parentSpan = trace.getSpan(parentContext);
-    let parent: SpanContext | undefined = parentSpan?.spanContext();
-    if (parent !== undefined && !(parentSpan instanceof AcsSpan) && !isSpanContextValid(parent))
-      parent = undefined;
+    if (isTracingSuppressed(ctx)) return trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+    // A root span ignores the parent; the context is not copied without it, since neither the
+    // root samplers nor the processors read it.
+    let parent: SpanContext | undefined =
+      options.root === true ? undefined : trace.getSpanContext(ctx);
+    if (parent !== undefined && !isValidSpanContext(parent)) parent = undefined;
     const spanId = newSpanId();
     const kind = options.kind ?? SpanKind.INTERNAL;
     let sampled: boolean;
@@ -59,7 +59,7 @@ class AcsTracer implements Tracer {
     } else {
       traceId = newTraceId();
       const result = this.options.rootSampler.shouldSample(
-        parentContext,
+        ctx,
         traceId,
         name,
         kind,
@@ -69,12 +69,13 @@ class AcsTracer implements Tracer {
       sampled = result.decision === SamplingDecision.RECORD_AND_SAMPLED;
       traceState = result.traceState ?? traceState;
     }
-    const spanContext: SpanContext = {
+    const spanContext = new CheckedSpanContext(
       traceId,
       spanId,
-      traceFlags: sampled ? TraceFlags.SAMPLED : TraceFlags.NONE,
+      sampled ? TraceFlags.SAMPLED : TraceFlags.NONE,
       traceState,
-    };
+      undefined,
+    );
     if (!sampled) return trace.wrapSpanContext(spanContext);
     let links: SpanOptions['links'] = options.links;
     let droppedLinksCount = 0;
@@ -93,7 +94,7 @@ class AcsTracer implements Tracer {
       resource: this.options.resource,
       scope: this.scope,
       processors: this.options.processors,
-      parentContext,
+      parentContext: ctx,
     });
     if (options.attributes !== undefined) span.setAttributes(options.attributes);
     return span;
