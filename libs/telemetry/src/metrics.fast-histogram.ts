@@ -6,8 +6,11 @@ import {
   DataPointType,
   type CollectionResult,
   type HistogramMetricData,
+  type MetricData,
   type MetricProducer,
 } from '@opentelemetry/sdk-metrics';
+import { FastCounter } from './metrics.fast-counter';
+import { SeriesTable, type SeriesBase } from './metrics.fast-series';
 import type { InstrumentDefinition } from './metrics.registry';
 import { INSTRUMENTATION_SCOPE } from './span.helpers';
 
@@ -20,28 +23,14 @@ import { INSTRUMENTATION_SCOPE } from './span.helpers';
 // histogram (cumulative, upper-inclusive buckets, sum/count/min/max, NaN ignored, negatives
 // refused, 2,000 series then `otel.metric.overflow`); collected into every reader through a
 // MetricProducer. Equal Prometheus output for equal records: metrics.fast-histogram.spec.ts.
+// Counters do the same (metrics.fast-counter.ts); the series lookup is metrics.fast-series.ts.
 
-/** The SDK's default cardinality limit per instrument (the last slot is the overflow series). */
-const CARDINALITY_LIMIT = 2000;
-const OVERFLOW: Attributes = Object.freeze({ 'otel.metric.overflow': true });
-const OVERFLOW_KEY = JSON.stringify([['otel.metric.overflow', true]]);
-
-interface Series {
-  readonly attributes: Attributes;
-  readonly startTime: HrTime;
+interface Series extends SeriesBase {
   readonly counts: number[];
   sum: number;
   count: number;
   min: number;
   max: number;
-}
-
-/** The SDK's series key: the attributes' [key, value] pairs sorted by key, as JSON. */
-function seriesKey(attributes: Attributes): string {
-  const keys = Object.keys(attributes);
-  if (keys.length === 0) return '';
-  keys.sort();
-  return JSON.stringify(keys.map((k) => [k, attributes[k]]));
 }
 
 /** First bucket whose upper bound is >= value (buckets are upper-inclusive, as the SDK's). */
@@ -61,16 +50,27 @@ function bucketOf(boundaries: readonly number[], value: number): number {
 }
 
 export class FastHistogram implements Histogram<Attributes> {
-  // Frozen label objects (built once by the callers) → their series; bounded by the series count.
-  private readonly byObject = new Map<Attributes, Series>();
-  private readonly byKey = new Map<string, Series>();
+  private readonly series: SeriesTable<Series>;
   private readonly boundaries: readonly number[];
 
   constructor(
     readonly definition: InstrumentDefinition,
-    private readonly now: () => number = Date.now,
+    now: () => number = Date.now,
   ) {
-    this.boundaries = [...(definition.buckets ?? [])];
+    const boundaries = [...(definition.buckets ?? [])];
+    this.boundaries = boundaries;
+    this.series = new SeriesTable<Series>(
+      (attributes, startTime) => ({
+        attributes,
+        startTime,
+        counts: new Array<number>(boundaries.length + 1).fill(0),
+        sum: 0,
+        count: 0,
+        min: Infinity,
+        max: -Infinity,
+      }),
+      now,
+    );
   }
 
   record(value: number, attributes: Attributes = {}): void {
@@ -82,7 +82,7 @@ export class FastHistogram implements Histogram<Attributes> {
       diag.warn(`negative value provided to histogram ${this.definition.name}: ${value}`);
       return;
     }
-    const series = this.byObject.get(attributes) ?? this.seriesOf(attributes);
+    const series = this.series.get(attributes);
     if (Number.isNaN(value)) return;
     series.count += 1;
     series.sum += value;
@@ -93,7 +93,7 @@ export class FastHistogram implements Histogram<Attributes> {
 
   /** Cumulative data points, one per series (what the SDK's reader would report). */
   collect(endTime: HrTime): HistogramMetricData | undefined {
-    if (this.byKey.size === 0) return undefined;
+    if (this.series.size === 0) return undefined;
     return {
       descriptor: {
         name: this.definition.name,
@@ -103,7 +103,7 @@ export class FastHistogram implements Histogram<Attributes> {
       },
       aggregationTemporality: AggregationTemporality.CUMULATIVE,
       dataPointType: DataPointType.HISTOGRAM,
-      dataPoints: [...this.byKey.values()].map((s) => ({
+      dataPoints: [...this.series.values()].map((s) => ({
         startTime: s.startTime,
         endTime,
         attributes: s.attributes,
@@ -116,52 +116,35 @@ export class FastHistogram implements Histogram<Attributes> {
       })),
     };
   }
-
-  private seriesOf(attributes: Attributes): Series {
-    const key = seriesKey(attributes);
-    let series = this.byKey.get(key);
-    if (series === undefined) {
-      if (this.byKey.size >= CARDINALITY_LIMIT - 1 && key !== OVERFLOW_KEY)
-        return this.seriesOf(OVERFLOW);
-      series = {
-        attributes: { ...attributes },
-        startTime: millisToHrTime(this.now()),
-        counts: new Array<number>(this.boundaries.length + 1).fill(0),
-        sum: 0,
-        count: 0,
-        min: Infinity,
-        max: -Infinity,
-      };
-      this.byKey.set(key, series);
-    }
-    // Only objects that cannot change may stand for their series; callers that build a fresh
-    // object per record (error paths) pay the key computation, as with the SDK.
-    if (Object.isFrozen(attributes) && this.byObject.size < CARDINALITY_LIMIT)
-      this.byObject.set(attributes, series);
-    return series;
-  }
 }
 
 /**
- * Hands the FastHistograms' data to a MetricReader (`metricProducers`), alongside the SDK's own
- * instruments, in the `acs` scope.
+ * Hands the FastHistograms' and FastCounters' data to a MetricReader (`metricProducers`),
+ * alongside the SDK's own instruments, in the `acs` scope.
  */
 export class FastHistogramProducer implements MetricProducer {
-  private readonly histograms: FastHistogram[] = [];
+  private readonly instruments: Array<{ collect(endTime: HrTime): MetricData | undefined }> = [];
 
   constructor(private readonly now: () => number = Date.now) {}
 
   create(definition: InstrumentDefinition): FastHistogram {
     const h = new FastHistogram(definition, this.now);
-    this.histograms.push(h);
+    this.instruments.push(h);
     return h;
+  }
+
+  /** A Counter (`monotonic`) or an UpDownCounter, as the SDK's, collected with the histograms. */
+  createCounter(definition: InstrumentDefinition, monotonic: boolean): FastCounter {
+    const c = new FastCounter(definition, monotonic, this.now);
+    this.instruments.push(c);
+    return c;
   }
 
   async collect(): Promise<CollectionResult> {
     const endTime = millisToHrTime(this.now());
-    const metrics = this.histograms
-      .map((h) => h.collect(endTime))
-      .filter((m): m is HistogramMetricData => m !== undefined);
+    const metrics = this.instruments
+      .map((i) => i.collect(endTime))
+      .filter((m): m is MetricData => m !== undefined);
     return {
       resourceMetrics: {
         // The reader keeps the SDK producer's resource and takes only scopeMetrics from here.

@@ -298,20 +298,26 @@ function options(def: InstrumentDefinition) {
 }
 
 /**
- * Creates every instrument on `meter` (no-op instruments when telemetry is off). With
- * `histograms`, histograms are FastHistograms collected through that producer (which the
- * Prometheus reader must have among its metricProducers) instead of SDK instruments.
+ * Creates every instrument on `meter` (no-op instruments when telemetry is off). With `fast`,
+ * histograms, counters and the up-down counter are FastHistograms / FastCounters collected
+ * through that producer (which the Prometheus reader must have among its metricProducers) instead
+ * of SDK instruments.
  */
-export function createMetrics(meter: Meter, histograms?: FastHistogramProducer): AcsMetrics {
-  const counter = (d: InstrumentDefinition) => meter.createCounter(d.name, options(d));
-  const histogram = (d: InstrumentDefinition) =>
-    histograms === undefined ? meter.createHistogram(d.name, options(d)) : histograms.create(d);
+export function createMetrics(meter: Meter, fast?: FastHistogramProducer): AcsMetrics {
+  const counter = (d: InstrumentDefinition): Counter =>
+    fast === undefined ? meter.createCounter(d.name, options(d)) : fast.createCounter(d, true);
+  const upDownCounter = (d: InstrumentDefinition): UpDownCounter =>
+    fast === undefined
+      ? meter.createUpDownCounter(d.name, options(d))
+      : fast.createCounter(d, false);
+  const histogram = (d: InstrumentDefinition): Histogram =>
+    fast === undefined ? meter.createHistogram(d.name, options(d)) : fast.create(d);
   const m = METRICS;
   return {
     sessionsStarted: counter(m.sessionsStarted),
     sessionsCompleted: counter(m.sessionsCompleted),
     sessionsFailed: counter(m.sessionsFailed),
-    sessionsActive: meter.createUpDownCounter(m.sessionsActive.name, options(m.sessionsActive)),
+    sessionsActive: upDownCounter(m.sessionsActive),
     sessionDuration: histogram(m.sessionDuration),
     rpcDuration: histogram(m.rpcDuration),
     informs: counter(m.informs),
