@@ -1,4 +1,5 @@
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
+import fc from 'fast-check';
 import {
   ATTR,
   initTelemetry,
@@ -60,6 +61,26 @@ describe(redactAttributes.name, () => {
       'acs.connreq.url': 'http://192.0.2.1:7547/cr?x=1',
       [ATTR.eventCodes]: ['1 BOOT'],
       [ATTR.faultCode]: 9005,
+    });
+  });
+
+  it('drops an HTTP credential after any whitespace the regex knows, in any letter case (property)', () => {
+    // Every character JavaScript's \s matches: the cheap first-character check must let all through.
+    const spaces = [...'\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff'];
+    const ws = fc.array(fc.constantFrom(...spaces), { maxLength: 3 }).map((a) => a.join(''));
+    const scheme = fc
+      .tuple(fc.constantFrom('basic', 'digest', 'bearer', 'negotiate'), fc.array(fc.boolean(), { minLength: 9, maxLength: 9 }))
+      .map(([name, upper]) => [...name].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join(''));
+    fc.assert(
+      fc.property(ws, scheme, ws.filter((w) => w !== ''), fc.string({ minLength: 1 }), (a, s, b, rest) => {
+        const value = `${a}${s}${b}x${rest}`;
+        expect(redactAttributes({ 'http.note': value })).toEqual({});
+      }),
+    );
+    // And values that start otherwise are kept.
+    expect(redactAttributes({ v: 'OUI-PC-SN basic x', w: 'acs.cwmp.informs' })).toEqual({
+      v: 'OUI-PC-SN basic x',
+      w: 'acs.cwmp.informs',
     });
   });
 

@@ -58,6 +58,17 @@ const CREDENTIAL_KEY =
   /passw(or)?d|passphrase|secret|token|credential|authori[sz]ation|cookie|psk|(api|private|pre[-_.]?shared|wep)[-_.]?key/i;
 // Values that carry a credential whatever their key: HTTP auth headers, Digest responses.
 const AUTH_SCHEME = /^\s*(basic|digest|bearer|negotiate)\s+\S/i;
+
+/**
+ * False when AUTH_SCHEME cannot match: the first character is neither b, d or n (either case) nor
+ * one that may be whitespace to the regex (all of its \s characters are ≤ U+0020 or non-ASCII).
+ * Most values (ids, topics, method names) are ruled out here without running the regex.
+ */
+function mayHaveAuthScheme(value: string): boolean {
+  const c = value.charCodeAt(0);
+  const lower = c | 0x20;
+  return lower === 98 || lower === 100 || lower === 110 || c <= 32 || c > 127;
+}
 const DIGEST_RESPONSE = /\bresponse="[0-9a-f]{32,}"/i;
 // userinfo in a URL: scheme://user[:password]@host
 const URL_USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i;
@@ -82,14 +93,17 @@ export function isCredentialKey(key: string): boolean {
  * `[REDACTED]`, user:password@ is cut out of URLs anywhere in the text.
  */
 export function redactText(text: string): string {
-  if (AUTH_SCHEME.test(text) || (text.length >= 43 && DIGEST_RESPONSE.test(text)))
+  if (
+    (mayHaveAuthScheme(text) && AUTH_SCHEME.test(text)) ||
+    (text.length >= 43 && DIGEST_RESPONSE.test(text))
+  )
     return '[REDACTED]';
   return text.includes('@') ? text.replace(URL_USERINFO_ANYWHERE, '$1') : text;
 }
 
 function safeString(value: string): string | undefined {
   // Cheap substring checks first: almost no value is a credential.
-  if (AUTH_SCHEME.test(value)) return undefined;
+  if (mayHaveAuthScheme(value) && AUTH_SCHEME.test(value)) return undefined;
   if (value.length >= 43 && DIGEST_RESPONSE.test(value)) return undefined;
   return value.includes('@') && URL_USERINFO.test(value)
     ? value.replace(URL_USERINFO, '$1')

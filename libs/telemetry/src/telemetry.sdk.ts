@@ -230,7 +230,7 @@ export async function initTelemetry(options: TelemetryOptions): Promise<Telemetr
   const prom = options.metrics?.prometheus;
   // The exporter's own server cannot listen on an ephemeral port (it treats 0 as "default 9464")
   // nor report its address, so it never starts; MetricsServer serves its request handler instead.
-  // Histograms bypass the SDK's per-record attribute hashing (metrics.fast-histogram.ts).
+  // Histograms and counters bypass the SDK's per-record attribute hashing (metrics.fast-*.ts).
   const histograms = new FastHistogramProducer();
   const exporter =
     prom === undefined
