@@ -33,10 +33,18 @@ import { startCollector } from './lib/otlp-collector';
 // it (apps/cwmp-gateway, apps/acs): the OTel SDK, a span per request and per publish exported
 // over OTLP/HTTP in batches to a loopback collector (a child process), the traced bus, the timed
 // registry and store, the session metrics and a Prometheus reader. Same run, same workload; the
-// ratios a'/a and b'/b are printed (target: tracing costs <= 10 % of sessions/s).
-// docs/benchmarks.md "Telemetry cost".
+// ratios a'/a and b'/b are printed (target: tracing costs <= 10 % of sessions/s). (a-m) and
+// (b-m) are the same with metrics only (`tracing: false`): they split that cost into metrics and
+// tracing. docs/benchmarks.md "Telemetry cost".
 
-type Target = 'real' | 'embedded' | 'bare' | 'real-otel' | 'embedded-otel';
+type Target =
+  | 'real'
+  | 'embedded'
+  | 'bare'
+  | 'real-otel'
+  | 'embedded-otel'
+  | 'real-metrics'
+  | 'embedded-metrics';
 
 const CPES = Number(process.env['BENCH_CPES'] ?? 100);
 const WARMUP_MS = Number(process.env['BENCH_WARMUP_MS'] ?? 2_000);
@@ -93,19 +101,22 @@ async function serve(target: Target, collectorUrl?: string): Promise<void> {
     let registry: SessionRegistry;
     let store: DocumentStore;
     const dir = mkdtempSync(join(tmpdir(), 'acs-bench-'));
-    const otel = target === 'real-otel' || target === 'embedded-otel';
+    const metricsOnly = target === 'real-metrics' || target === 'embedded-metrics';
+    const otel = target === 'real-otel' || target === 'embedded-otel' || metricsOnly;
     let telemetry: TelemetryHandle | undefined;
     if (otel)
       telemetry = await initTelemetry({
         serviceName: 'cwmp-gateway-bench',
         serviceVersion: '0',
         enabled: true,
+        tracing: !metricsOnly,
         ...(collectorUrl === undefined ? {} : { otlpEndpoint: collectorUrl }),
         // OTEL_TRACES_SAMPLER_RATIO of the apps; BENCH_SAMPLER_RATIO=0.1 measures 10 % sampling.
         samplerRatio: Number(process.env['BENCH_SAMPLER_RATIO'] ?? 1),
         metrics: { prometheus: { handler: true } },
       });
-    if (target === 'real' || target === 'real-otel') {
+    const real = target === 'real' || target === 'real-otel' || target === 'real-metrics';
+    if (real) {
       const infra = loadInfraConfig();
       const run = `bench-${Date.now().toString(36)}`;
       bus = new KafkaEventBus({
@@ -136,7 +147,6 @@ async function serve(target: Target, collectorUrl?: string): Promise<void> {
     }
     if (telemetry !== undefined) {
       // As apps/cwmp-gateway and apps/acs wire it.
-      const real = target === 'real-otel';
       bus = new TracedEventBus(bus, telemetry.metrics, real ? 'kafka' : 'in_process', undefined, {
         producerSpans: process.env['BENCH_PRODUCER_SPANS'] === '1',
       });
@@ -204,12 +214,23 @@ async function main(): Promise<void> {
     bare: '(c) bare node:http, canned bytes',
     'real-otel': "(a') = (a), telemetry on (OTLP)",
     'embedded-otel': "(b') = (b), telemetry on (OTLP)",
+    'real-metrics': '(a-m) = (a), metrics only (no tracing)',
+    'embedded-metrics': '(b-m) = (b), metrics only (no tracing)',
   };
-  // BENCH_TELEMETRY=0 skips (a') and (b'); BENCH_TARGETS=embedded,embedded-otel runs only those.
+  // BENCH_TELEMETRY=0 skips the telemetry targets; BENCH_TARGETS=embedded,embedded-otel runs only
+  // those.
   const all: Target[] =
     process.env['BENCH_TELEMETRY'] === '0'
       ? ['bare', 'embedded', 'real']
-      : ['bare', 'embedded', 'embedded-otel', 'real', 'real-otel'];
+      : [
+          'bare',
+          'embedded',
+          'embedded-metrics',
+          'embedded-otel',
+          'real',
+          'real-metrics',
+          'real-otel',
+        ];
   const only = process.env['BENCH_TARGETS']?.split(',');
   const order = only === undefined ? all : all.filter((t) => only.includes(t));
   const collector = await startCollector();
@@ -302,6 +323,15 @@ async function main(): Promise<void> {
   );
   console.log(`telemetry  ${cost('real-otel', 'real')}`);
   console.log(`telemetry  ${cost('embedded-otel', 'embedded')}`);
+  // The same cost split: metrics alone (off → metrics only), then tracing on top of the metrics.
+  for (const [m, on, off] of [
+    ['real-metrics', 'real-otel', 'real'],
+    ['embedded-metrics', 'embedded-otel', 'embedded'],
+  ] as const) {
+    if (!summary.has(m)) continue;
+    console.log(`telemetry  metrics only  ${cost(m, off)}`);
+    console.log(`telemetry  tracing added ${cost(on, m)}`);
+  }
   console.log(`telemetry  spans received by the loopback OTLP collector: ${exportedSpans}`);
 }
 

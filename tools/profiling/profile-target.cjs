@@ -6,8 +6,8 @@
 //   e.g. … profile-target.cjs off embedded 0
 //        … profile-target.cjs on  embedded-otel 1 BENCH_SAMPLER_RATIO=0
 //
-// TARGET is one of bench/gateway.bench.ts's targets (real, embedded, bare, real-otel,
-// embedded-otel). The profile lands in /tmp/prof-NAME/; the sessions served while it was recorded
+// TARGET is one of bench/gateway.bench.ts's targets (real, embedded, bare, real-otel, real-metrics,
+// embedded-otel, embedded-metrics). The profile lands in /tmp/prof-NAME/; the sessions served while it was recorded
 // (warm-up included) are printed — pass them to profile-diff.cjs. A loopback sink accepts OTLP exports (collector 1).
 // How it was used: docs/benchmarks.md "Telemetry cost".
 const { fork } = require('node:child_process');

@@ -108,6 +108,32 @@ describe(initTelemetry.name, () => {
     }
   });
 
+  it('records metrics but no span, context or trace header with tracing: false', async () => {
+    const exporter = new InMemorySpanExporter();
+    const t = await initTelemetry({
+      ...base,
+      tracing: false,
+      spanExporter: exporter,
+      metrics: { prometheus: { handler: true } },
+    });
+    try {
+      await withSpan('x', {}, (span) => {
+        expect(span.isRecording()).toBe(false);
+        expect(traceHeaders()).toEqual({});
+      });
+      t.metrics.sessionsStarted.add(1);
+      const server = createServer((req, res) => t.metricsHandler(req, res));
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`);
+      await new Promise<void>((r) => server.close(() => r()));
+      expect(await res.text()).toMatch(/^acs_cwmp_sessions_started_total\S* 1$/m);
+      await t.forceFlush();
+      expect(exporter.getFinishedSpans()).toHaveLength(0);
+    } finally {
+      await t.shutdown();
+    }
+  });
+
   it('fails with MetricsServerFailed on a port in use and leaves the process free to retry', async () => {
     const blocker = createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));

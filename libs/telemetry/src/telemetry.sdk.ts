@@ -76,6 +76,12 @@ export interface TelemetryOptions {
    * can compare the two in one run). Both feed the same processors and exporters.
    */
   readonly tracerProvider?: 'acs' | 'sdk';
+  /**
+   * false: metrics only — no tracer provider, context manager or propagator is registered, so
+   * spans, context and trace headers are the API's no-ops, as with telemetry off. Default true.
+   * Benchmarks use it to split what telemetry costs into metrics and tracing.
+   */
+  readonly tracing?: boolean;
   readonly metrics?: {
     readonly prometheus?: PrometheusServerOptions | PrometheusHandlerOptions;
   };
@@ -243,7 +249,8 @@ export async function initTelemetry(options: TelemetryOptions): Promise<Telemetr
   const ratio = options.samplerRatio ?? 1;
   const rootSampler: Sampler =
     ratio >= 1 ? new AlwaysOnSampler() : new TraceIdRatioBasedSampler(ratio);
-  const processors = spanProcessors(options);
+  const tracing = options.tracing !== false;
+  const processors = tracing ? spanProcessors(options) : [];
   // Built here, not by NodeSDK, so the tracer provider and the meter provider share one object.
   // No process detector: it would publish the command line (which may hold secrets) in target_info.
   const resource: Resource = resourceFromAttributes({
@@ -254,8 +261,9 @@ export async function initTelemetry(options: TelemetryOptions): Promise<Telemetr
   })
     .merge(detectResources({ detectors: [hostDetector, osDetector] }))
     .merge(resourceFromAttributes({ 'service.name': options.serviceName }));
-  const tracerProvider =
-    options.tracerProvider === 'sdk'
+  const tracerProvider = !tracing
+    ? undefined
+    : options.tracerProvider === 'sdk'
       ? new SdkTracerProvider({
           resource,
           sampler: new ParentBasedSampler({ root: rootSampler }),
@@ -265,10 +273,14 @@ export async function initTelemetry(options: TelemetryOptions): Promise<Telemetr
   const sdk = new NodeSDK({
     resource,
     autoDetectResources: false,
-    contextManager: new AsyncLocalStorageContextManager(),
+    // null: NodeSDK registers none (metrics only). Its setupContextManager honours null; the
+    // option's type leaves it out.
+    contextManager: tracing
+      ? new AsyncLocalStorageContextManager()
+      : (null as unknown as AsyncLocalStorageContextManager),
     // Trace context only: the ACS uses no baggage, and not propagating it means a header a client
     // sends cannot ride along into Kafka headers and inbox entries.
-    textMapPropagator: new W3CTraceContextPropagator(),
+    textMapPropagator: tracing ? new W3CTraceContextPropagator() : null,
     // None here: NodeSDK then registers no tracer provider of its own; ours is registered below.
     spanProcessors: [],
     metricReaders: exporter === undefined ? [] : [exporter],
@@ -276,8 +288,8 @@ export async function initTelemetry(options: TelemetryOptions): Promise<Telemetr
     logRecordProcessors: [],
   });
   sdk.start();
-  trace.setGlobalTracerProvider(tracerProvider);
-  setTracingActive(true);
+  if (tracerProvider !== undefined) trace.setGlobalTracerProvider(tracerProvider);
+  setTracingActive(tracing);
 
   let server: MetricsServer | undefined;
   let stopped = false;
@@ -291,7 +303,7 @@ export async function initTelemetry(options: TelemetryOptions): Promise<Telemetr
       await server?.close();
       // Spans that cannot reach the collector within the export timeout are lost; that must not
       // turn a pod's SIGTERM into a crash, so it is reported through OTel diag, not thrown.
-      await tracerProvider.shutdown().catch((e: unknown) => {
+      await tracerProvider?.shutdown().catch((e: unknown) => {
         diag.warn(`telemetry: final span export failed: ${(e as Error).message}`);
       });
       await sdk.shutdown().catch((e: unknown) => {
@@ -343,7 +355,7 @@ export async function initTelemetry(options: TelemetryOptions): Promise<Telemetr
       return () => hooks.delete(hook);
     },
     forceFlush: async () => {
-      await Promise.all(processors.map((p) => p.forceFlush()));
+      await tracerProvider?.forceFlush();
     },
     shutdown,
   };
