@@ -1,5 +1,4 @@
 import {
-  ValueType,
   diag,
   type Attributes,
   type Counter,
@@ -11,7 +10,7 @@ import {
   DataPointType,
   type SumMetricData,
 } from '@opentelemetry/sdk-metrics';
-import { SeriesTable, type SeriesBase } from './metrics.fast-series';
+import { descriptorOf, SeriesTable, type SeriesBase } from './metrics.fast-series';
 import type { InstrumentDefinition } from './metrics.registry';
 
 // The session counters (sessions started/completed/active, informs, faults…) recorded through the
@@ -58,12 +57,7 @@ export class FastCounter implements Counter<Attributes>, UpDownCounter<Attribute
   collect(endTime: HrTime): SumMetricData | undefined {
     if (this.series.size === 0) return undefined;
     return {
-      descriptor: {
-        name: this.definition.name,
-        description: this.definition.description,
-        unit: this.definition.unit,
-        valueType: ValueType.DOUBLE,
-      },
+      descriptor: descriptorOf(this.definition),
       aggregationTemporality: AggregationTemporality.CUMULATIVE,
       dataPointType: DataPointType.SUM,
       isMonotonic: this.monotonic,

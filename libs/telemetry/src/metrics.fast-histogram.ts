@@ -1,4 +1,4 @@
-import { ValueType, diag, type Attributes, type Histogram, type HrTime } from '@opentelemetry/api';
+import { diag, type Attributes, type Histogram, type HrTime } from '@opentelemetry/api';
 import { millisToHrTime } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
@@ -10,7 +10,7 @@ import {
   type MetricProducer,
 } from '@opentelemetry/sdk-metrics';
 import { FastCounter } from './metrics.fast-counter';
-import { SeriesTable, type SeriesBase } from './metrics.fast-series';
+import { descriptorOf, SeriesTable, type SeriesBase } from './metrics.fast-series';
 import type { InstrumentDefinition } from './metrics.registry';
 import { INSTRUMENTATION_SCOPE } from './span.helpers';
 
@@ -95,12 +95,7 @@ export class FastHistogram implements Histogram<Attributes> {
   collect(endTime: HrTime): HistogramMetricData | undefined {
     if (this.series.size === 0) return undefined;
     return {
-      descriptor: {
-        name: this.definition.name,
-        description: this.definition.description,
-        unit: this.definition.unit,
-        valueType: ValueType.DOUBLE,
-      },
+      descriptor: descriptorOf(this.definition),
       aggregationTemporality: AggregationTemporality.CUMULATIVE,
       dataPointType: DataPointType.HISTOGRAM,
       dataPoints: [...this.series.values()].map((s) => ({

@@ -1,5 +1,7 @@
-import type { Attributes, HrTime } from '@opentelemetry/api';
+import { ValueType, type Attributes, type HrTime } from '@opentelemetry/api';
 import { millisToHrTime } from '@opentelemetry/core';
+import type { MetricDescriptor } from '@opentelemetry/sdk-metrics';
+import type { InstrumentDefinition } from './metrics.registry';
 
 // The series lookup shared by FastHistogram and FastCounter: a series is found by the identity of
 // a frozen label object (built once by the callers), else by the SDK's series key, with the SDK's
@@ -16,6 +18,16 @@ function seriesKey(attributes: Attributes): string {
   if (keys.length === 0) return '';
   keys.sort();
   return JSON.stringify(keys.map((k) => [k, attributes[k]]));
+}
+
+/** The descriptor the SDK reports for an instrument created with `options(definition)`. */
+export function descriptorOf(definition: InstrumentDefinition): MetricDescriptor {
+  return {
+    name: definition.name,
+    description: definition.description,
+    unit: definition.unit,
+    valueType: ValueType.DOUBLE,
+  };
 }
 
 export interface SeriesBase {
