@@ -253,6 +253,22 @@ describe('AcsTracerProvider against the SDK TracerProvider', () => {
     expect(acs.exporter.getFinishedSpans().map((s) => s.name)).toEqual(['child']);
   });
 
+  it('records without sampling when the root sampler says RECORD, as the SDK does', () => {
+    const recordOnly: Sampler = {
+      shouldSample: () => ({ decision: SamplingDecision.RECORD }),
+      toString: () => 'RecordOnly',
+    };
+    const { sdk, acs } = rigs(recordOnly);
+    for (const rig of [sdk, acs]) {
+      const span = rig.provider.getTracer('acs').startSpan('recorded, not sampled');
+      expect(span.isRecording()).toBe(true);
+      expect(span.spanContext().traceFlags).toBe(TraceFlags.NONE);
+      span.end();
+      // The exporters' processors skip unsampled spans.
+      expect(rig.exporter.getFinishedSpans()).toHaveLength(0);
+    }
+  });
+
   it('makes the same ratio decisions as the SDK for the same trace ids', () => {
     const ratio = new TraceIdRatioBasedSampler(0.3);
     const sdkSampler = new ParentBasedSampler({ root: ratio });

@@ -51,11 +51,14 @@ class AcsTracer implements Tracer {
     const spanId = newSpanId();
     const kind = options.kind ?? SpanKind.INTERNAL;
     let sampled: boolean;
+    // A sampler may record without sampling (RECORD): a recording span that exporters skip.
+    let recording: boolean;
     let traceId: string;
     let traceState = parent?.traceState;
     if (parent !== undefined) {
       traceId = parent.traceId;
       sampled = (parent.traceFlags & TraceFlags.SAMPLED) !== 0;
+      recording = sampled;
     } else {
       traceId = newTraceId();
       const result = this.options.rootSampler.shouldSample(
@@ -67,6 +70,7 @@ class AcsTracer implements Tracer {
         [],
       );
       sampled = result.decision === SamplingDecision.RECORD_AND_SAMPLED;
+      recording = result.decision !== SamplingDecision.NOT_RECORD;
       traceState = result.traceState ?? traceState;
     }
     const spanContext = new CheckedSpanContext(
@@ -76,7 +80,7 @@ class AcsTracer implements Tracer {
       traceState,
       undefined,
     );
-    if (!sampled) return trace.wrapSpanContext(spanContext);
+    if (!recording) return trace.wrapSpanContext(spanContext);
     let links: SpanOptions['links'] = options.links;
     let droppedLinksCount = 0;
     if (links !== undefined && links.length > SPAN_LIMITS.linkCountLimit) {
