@@ -10,7 +10,7 @@ import {
   DataPointType,
   type SumMetricData,
 } from '@opentelemetry/sdk-metrics';
-import { descriptorOf, SeriesTable, type SeriesBase } from './metrics.fast-series';
+import { descriptorOf, NO_LABELS, SeriesTable, type SeriesBase } from './metrics.fast-series';
 import type { InstrumentDefinition } from './metrics.registry';
 
 // The session counters (sessions started/completed/active, informs, faults…) recorded through the
@@ -41,7 +41,7 @@ export class FastCounter implements Counter<Attributes>, UpDownCounter<Attribute
     );
   }
 
-  add(value: number, attributes: Attributes = {}): void {
+  add(value: number, attributes: Attributes = NO_LABELS): void {
     if (typeof value !== 'number') {
       diag.warn(`non-number value provided to metric ${this.definition.name}: ${String(value)}`);
       return;

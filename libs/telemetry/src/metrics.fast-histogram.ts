@@ -10,7 +10,7 @@ import {
   type MetricProducer,
 } from '@opentelemetry/sdk-metrics';
 import { FastCounter } from './metrics.fast-counter';
-import { descriptorOf, SeriesTable, type SeriesBase } from './metrics.fast-series';
+import { descriptorOf, NO_LABELS, SeriesTable, type SeriesBase } from './metrics.fast-series';
 import type { InstrumentDefinition } from './metrics.registry';
 import { INSTRUMENTATION_SCOPE } from './span.helpers';
 
@@ -73,7 +73,7 @@ export class FastHistogram implements Histogram<Attributes> {
     );
   }
 
-  record(value: number, attributes: Attributes = {}): void {
+  record(value: number, attributes: Attributes = NO_LABELS): void {
     if (typeof value !== 'number') {
       diag.warn(`non-number value provided to metric ${this.definition.name}: ${String(value)}`);
       return;

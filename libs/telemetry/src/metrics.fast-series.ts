@@ -10,6 +10,8 @@ import type { InstrumentDefinition } from './metrics.registry';
 /** The SDK's default cardinality limit per instrument (the last slot is the overflow series). */
 const CARDINALITY_LIMIT = 2000;
 const OVERFLOW: Attributes = Object.freeze({ 'otel.metric.overflow': true });
+/** The label set of a record without attributes: one frozen object, found by identity. */
+export const NO_LABELS: Attributes = Object.freeze({});
 const OVERFLOW_KEY = JSON.stringify([['otel.metric.overflow', true]]);
 
 /** The SDK's series key: the attributes' [key, value] pairs sorted by key, as JSON. */
