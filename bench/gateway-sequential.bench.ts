@@ -62,6 +62,8 @@ const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / 
 async function main(): Promise<void> {
   const configs: Config[] = [
     { name: `(${BASE === 'real' ? 'a' : 'b'}) telemetry off`, target: BASE, env: {} },
+    // Metrics without tracing: what the ratios below owe to the metrics rather than to tracing.
+    { name: 'metrics only (no tracing)', target: `${BASE}-metrics`, env: {} },
     ...RATIOS.map((ratio) => ({
       name: `telemetry on, sampler ratio ${ratio}`,
       target: `${BASE}-otel`,
