@@ -3,14 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { CONNREQ_WAKEUPS_TOPIC, WAKEUP_SCHEMA_V1, type WakeupCommand } from '@acs/connreq';
-import {
-  ConnectionRequestServer,
-  CpeFleet,
-  DEFAULT_GROUP,
-  HttpFileTransferClient,
-  HttpSessionTransport,
-  SystemClock,
-} from '@acs/cpe-sim';
+import { startHttpCpe } from '@acs/cpe-sim';
 import { decodeEvent, TOPICS } from '@acs/events';
 import { expectEventually } from '@acs/testing';
 import { loadAcsConfig } from './acs.config';
@@ -59,35 +52,16 @@ describe('AcsRuntime with simulated CPEs', () => {
       },
     });
 
-    const fleet = new CpeFleet({
-      clock: new SystemClock(),
-      random: Math.random,
-      transport: (cpe) => new HttpSessionTransport(cpe, { timeoutMs: 10_000 }),
-      files: new HttpFileTransferClient(),
-      maxConcurrentSessions: 10,
-      periodic: false,
-    });
-    const crServer = new ConnectionRequestServer(fleet, {
-      host: '127.0.0.1',
-      port: 0,
-      prefix: '/cr/',
-      realm: 'cpe',
-    });
-    const crPort = await crServer.listen();
-    const [cpe] = fleet.add(
-      {
-        ...DEFAULT_GROUP,
+    const { fleet, cpe, crServer, crPort, stop } = await startHttpCpe({
+      group: {
         acsUrl: `http://127.0.0.1:${acs.address?.port}/`,
         acsUsername: 'boot',
         acsPassword: 'strap',
         preemptiveBasic: true,
-        crUrlBase: `http://127.0.0.1:${crPort}/cr/`,
-        crMinIntervalMs: 0,
       },
-      1,
-    );
+    });
     try {
-      fleet.boot(cpe!);
+      fleet.boot(cpe);
       await expectEventually(
         () => expect(informs.map((i) => i.events)).toEqual([['0 BOOTSTRAP', '1 BOOT']]),
         10_000,
@@ -95,31 +69,30 @@ describe('AcsRuntime with simulated CPEs', () => {
 
       const wakeup: WakeupCommand = {
         schema: WAKEUP_SCHEMA_V1,
-        deviceId: cpe!.deviceId,
+        deviceId: cpe.deviceId,
         requestedAt: new Date().toISOString(),
         reason: 'test',
         contact: {
-          deviceId: cpe!.deviceId,
+          deviceId: cpe.deviceId,
           http: {
-            url: `http://127.0.0.1:${crPort}/cr/${encodeURIComponent(cpe!.deviceId)}`,
-            username: cpe!.crUsername,
-            password: cpe!.crPassword,
+            url: `http://127.0.0.1:${crPort}/cr/${encodeURIComponent(cpe.deviceId)}`,
+            username: cpe.crUsername,
+            password: cpe.crPassword,
           },
         },
       };
       await acs.bus.publish(CONNREQ_WAKEUPS_TOPIC, [
-        { key: cpe!.deviceId, value: JSON.stringify(wakeup) },
+        { key: cpe.deviceId, value: JSON.stringify(wakeup) },
       ]);
       await expectEventually(
         () =>
-          expect(informs[1]).toEqual({ deviceId: cpe!.deviceId, events: ['6 CONNECTION REQUEST'] }),
+          expect(informs[1]).toEqual({ deviceId: cpe.deviceId, events: ['6 CONNECTION REQUEST'] }),
         15_000,
       );
       expect(crServer.accepted).toBe(1);
     } finally {
       await sub.stop();
-      await crServer.close();
-      fleet.stop();
+      await stop();
       await acs.beforeApplicationShutdown();
       await acs.onApplicationShutdown();
     }

@@ -3,14 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { status } from '@grpc/grpc-js';
-import {
-  ConnectionRequestServer,
-  CpeFleet,
-  DEFAULT_GROUP,
-  HttpFileTransferClient,
-  HttpSessionTransport,
-  SystemClock,
-} from '@acs/cpe-sim';
+import { startHttpCpe } from '@acs/cpe-sim';
 import { ApiCaller } from '@acs/nbi';
 import {
   Delivery,
@@ -78,35 +71,15 @@ describe('AcsRuntime serving the gRPC API', () => {
     expect(acs.nbi?.bootstrap.kind).toBe('created');
     const admin = readFileSync(keyFile, 'utf8').trim();
     const api = new ApiCaller(`127.0.0.1:${acs.nbi?.port}`);
-    const fleet = new CpeFleet({
-      clock: new SystemClock(),
-      random: Math.random,
-      transport: (c) => new HttpSessionTransport(c, { timeoutMs: 10_000 }),
-      files: new HttpFileTransferClient(),
-      maxConcurrentSessions: 10,
-      periodic: false,
-    });
-    const crServer = new ConnectionRequestServer(fleet, {
-      host: '127.0.0.1',
-      port: 0,
-      prefix: '/cr/',
-      realm: 'cpe',
-    });
-    const crPort = await crServer.listen();
-    const [cpe] = fleet.add(
-      {
-        ...DEFAULT_GROUP,
+    const { fleet, cpe, crServer, stop: stopCpe } = await startHttpCpe({
+      group: {
         acsUrl: `http://127.0.0.1:${acs.address?.port}/`,
         acsUsername: 'boot',
         acsPassword: 'strap',
         preemptiveBasic: true,
-        crUrlBase: `http://127.0.0.1:${crPort}/cr/`,
-        crMinIntervalMs: 0,
       },
-      1,
-    );
+    });
     try {
-      if (cpe === undefined) throw new Error('no CPE');
       fleet.boot(cpe);
       // Provisioning sets the CR credentials; the contact recorder stores them at session end.
       await expectEventually(() => expect(cpe.crUsername).toBe('cr-user'), 10_000);
@@ -132,8 +105,7 @@ describe('AcsRuntime serving the gRPC API', () => {
       expect(crServer.accepted).toBeGreaterThanOrEqual(1);
     } finally {
       api.close();
-      await crServer.close();
-      fleet.stop();
+      await stopCpe();
       await stop(acs);
     }
 

@@ -3,15 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  ConnectionRequestServer,
-  CpeFleet,
-  DEFAULT_GROUP,
-  HttpFileTransferClient,
-  HttpSessionTransport,
-  SystemClock,
-  type SimulatedCpe,
-} from '@acs/cpe-sim';
+import { startHttpCpe, type HttpCpe, type SimulatedCpe } from '@acs/cpe-sim';
 import { expectEventually } from '@acs/testing';
 
 // The built CLI against the built all-in-one ACS (apps/acs/dist/main.js, a child process: gateway,
@@ -41,8 +33,7 @@ describe('acsctl against the all-in-one ACS with a simulated CPE', () => {
   let acsLog = '';
   let nbiPort = 0;
   let admin = '';
-  let fleet: CpeFleet;
-  let crServer: ConnectionRequestServer;
+  let sim: HttpCpe | undefined;
   let cpe: SimulatedCpe;
 
   function acsctl(args: string[]): Promise<Run> {
@@ -121,34 +112,16 @@ describe('acsctl against the all-in-one ACS with a simulated CPE', () => {
     }, 30_000);
     admin = readFileSync(keyFile, 'utf8').trim();
 
-    fleet = new CpeFleet({
-      clock: new SystemClock(),
-      random: Math.random,
-      transport: (c) => new HttpSessionTransport(c, { timeoutMs: 10_000 }),
-      files: new HttpFileTransferClient(),
-      maxConcurrentSessions: 10,
-      periodic: false,
-    });
-    crServer = new ConnectionRequestServer(fleet, {
-      host: '127.0.0.1',
-      port: 0,
-      prefix: '/cr/',
-      realm: 'cpe',
-    });
-    const crPort = await crServer.listen();
-    [cpe] = fleet.add(
-      {
-        ...DEFAULT_GROUP,
+    sim = await startHttpCpe({
+      group: {
         acsUrl: `http://127.0.0.1:${gatewayPort}/`,
         acsUsername: 'boot',
         acsPassword: 'strap',
         preemptiveBasic: true,
-        crUrlBase: `http://127.0.0.1:${crPort}/cr/`,
-        crMinIntervalMs: 0,
       },
-      1,
-    ) as [SimulatedCpe];
-    fleet.boot(cpe);
+    });
+    cpe = sim.cpe;
+    sim.fleet.boot(cpe);
     // Registered once the profile gave the CPE its connection-request credentials.
     await expectEventually(async () => {
       const r = await acsctl([
@@ -164,8 +137,7 @@ describe('acsctl against the all-in-one ACS with a simulated CPE', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await crServer?.close();
-    fleet?.stop();
+    await sim?.stop();
     if (acs !== undefined && acs.exitCode === null) {
       const exited = new Promise<void>((r) => acs.once('exit', () => r()));
       acs.kill('SIGTERM');

@@ -11,12 +11,9 @@ import {
   startConnreqRuntime,
 } from '@acs/connreq';
 import {
-  ConnectionRequestServer,
-  CpeFleet,
-  DEFAULT_GROUP,
-  HttpFileTransferClient,
-  HttpSessionTransport,
-  SystemClock,
+  startHttpCpe,
+  type ConnectionRequestServer,
+  type CpeFleet,
   type SimulatedCpe,
 } from '@acs/cpe-sim';
 import { Gateway, StoreCredentialsRepository, loadGatewayConfig } from '@acs/gateway';
@@ -140,33 +137,11 @@ export async function startSplitStack(name: string, serialPrefix: string): Promi
     stops.push(() => api.close());
     const admin = (await readFile(join(dir, 'admin.key'), 'utf8')).trim();
 
-    const fleet = new CpeFleet({
-      clock: new SystemClock(),
-      random: Math.random,
-      transport: (c) => new HttpSessionTransport(c, { timeoutMs: 30_000 }),
-      files: new HttpFileTransferClient(),
-      maxConcurrentSessions: 10,
-      periodic: false,
+    const { fleet, cpe, crServer, stop: stopCpe } = await startHttpCpe({
+      group: { serialPrefix, acsUrl: `http://127.0.0.1:${gw.port}/` },
+      requestTimeoutMs: 30_000,
     });
-    const crServer = new ConnectionRequestServer(fleet, {
-      host: '127.0.0.1',
-      port: 0,
-      prefix: '/cr/',
-      realm: 'cpe',
-    });
-    const crPort = await crServer.listen();
-    stops.push(() => crServer.close());
-    stops.push(() => fleet.stop());
-    const [cpe] = fleet.add(
-      {
-        ...DEFAULT_GROUP,
-        serialPrefix,
-        acsUrl: `http://127.0.0.1:${gw.port}/`,
-        crUrlBase: `http://127.0.0.1:${crPort}/cr/`,
-        crMinIntervalMs: 0,
-      },
-      1,
-    ) as [SimulatedCpe];
+    stops.push(stopCpe);
     return { id, bus, store, address, api, admin, fleet, cpe, crServer, stop };
   } catch (e) {
     await stop();

@@ -41,6 +41,7 @@ export {
 } from './transfer.runner';
 export { CpeFleet, type FleetOptions, type TransportFactory } from './cpe.fleet';
 export { FleetStats } from './fleet.stats';
+export { startHttpCpe, type HttpCpe, type HttpCpeOptions } from './http-cpe.fixture';
 export {
   ConnectionRequestServer,
   type ConnectionRequestServerOptions,
