@@ -1,7 +1,7 @@
 import { diag, DiagLogLevel, type Attributes, type DiagLogger } from '@opentelemetry/api';
-import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { DataPointType, MeterProvider, type SumMetricData } from '@opentelemetry/sdk-metrics';
 import fc from 'fast-check';
+import { metricsComparison } from './metrics.comparison.testing';
 import { FastCounter } from './metrics.fast-counter';
 import { FastHistogramProducer } from './metrics.fast-histogram';
 import { createMetrics, METRICS, type InstrumentDefinition } from './metrics.registry';
@@ -19,41 +19,30 @@ const definition = (name: string, monotonic: boolean): InstrumentDefinition => (
  * records.
  */
 function pair() {
-  const producer = new FastHistogramProducer();
-  const reader = new PrometheusExporter({
-    preventServerStart: true,
-    withoutScopeInfo: true,
-    metricProducers: [producer],
-  });
-  const provider = new MeterProvider({ readers: [reader] });
-  const meter = provider.getMeter('acs');
+  const rig = metricsComparison();
   const options = { unit: '{session}', description: 'test counter' };
   const sdk = {
-    counter: meter.createCounter('cmp.sdk', options),
-    upDown: meter.createUpDownCounter('upd.sdk', options),
+    counter: rig.meter.createCounter('cmp.sdk', options),
+    upDown: rig.meter.createUpDownCounter('upd.sdk', options),
   };
   const fast = {
-    counter: producer.createCounter(definition('cmp.fast', true), true),
-    upDown: producer.createCounter(definition('upd.fast', false), false),
+    counter: rig.producer.createCounter(definition('cmp.fast', true), true),
+    upDown: rig.producer.createCounter(definition('upd.fast', false), false),
   };
   /** The Prometheus text of each, with the names made equal. */
   const texts = async () => {
-    const { resourceMetrics } = await reader.collect();
-    const text = new PrometheusSerializer('', false, undefined, true, true).serialize(
-      resourceMetrics,
-    );
-    const family = (name: string, as: string): string =>
-      text
-        .split('\n')
-        .filter((l) => l.includes(name))
-        .join('\n')
-        .replaceAll(name, as);
+    const t = await rig.families({
+      sdkCounter: ['cmp_sdk', 'cmp'],
+      sdkUpDown: ['upd_sdk', 'upd'],
+      fastCounter: ['cmp_fast', 'cmp'],
+      fastUpDown: ['upd_fast', 'upd'],
+    });
     return {
-      sdk: { counter: family('cmp_sdk', 'cmp'), upDown: family('upd_sdk', 'upd') },
-      fast: { counter: family('cmp_fast', 'cmp'), upDown: family('upd_fast', 'upd') },
+      sdk: { counter: t.sdkCounter, upDown: t.sdkUpDown },
+      fast: { counter: t.fastCounter, upDown: t.fastUpDown },
     };
   };
-  return { sdk, fast, producer, texts, shutdown: () => provider.shutdown() };
+  return { sdk, fast, producer: rig.producer, texts, shutdown: () => rig.shutdown() };
 }
 
 /** Runs `fn` with diag warnings captured. */

@@ -1,7 +1,6 @@
-import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
-import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import fc from 'fast-check';
-import { FastHistogram, FastHistogramProducer } from './metrics.fast-histogram';
+import { metricsComparison } from './metrics.comparison.testing';
+import { FastHistogram } from './metrics.fast-histogram';
 import type { InstrumentDefinition } from './metrics.registry';
 
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -16,34 +15,17 @@ const definition = (name: string): InstrumentDefinition => ({
 
 /** An SDK histogram and a FastHistogram on one Prometheus reader, fed the same records. */
 function pair() {
-  const producer = new FastHistogramProducer();
-  const reader = new PrometheusExporter({
-    preventServerStart: true,
-    withoutScopeInfo: true,
-    metricProducers: [producer],
-  });
-  const provider = new MeterProvider({ readers: [reader] });
-  const sdk = provider.getMeter('acs').createHistogram('cmp.sdk', {
+  const rig = metricsComparison();
+  const sdk = rig.meter.createHistogram('cmp.sdk', {
     unit: 's',
     description: 'test histogram',
     advice: { explicitBucketBoundaries: BUCKETS },
   });
-  const fast = producer.create(definition('cmp.fast'));
+  const fast = rig.producer.create(definition('cmp.fast'));
   /** The Prometheus text of each, with the names made equal. */
-  const texts = async (): Promise<{ sdk: string; fast: string }> => {
-    const { resourceMetrics } = await reader.collect();
-    const text = new PrometheusSerializer('', false, undefined, true, true).serialize(
-      resourceMetrics,
-    );
-    const family = (name: string): string =>
-      text
-        .split('\n')
-        .filter((l) => l.includes(name))
-        .join('\n')
-        .replaceAll(name, 'cmp');
-    return { sdk: family('cmp_sdk'), fast: family('cmp_fast') };
-  };
-  return { sdk, fast, texts, shutdown: () => provider.shutdown() };
+  const texts = (): Promise<{ sdk: string; fast: string }> =>
+    rig.families({ sdk: ['cmp_sdk', 'cmp'], fast: ['cmp_fast', 'cmp'] });
+  return { sdk, fast, texts, shutdown: () => rig.shutdown() };
 }
 
 // A small pool of label sets, some frozen (the identity fast path), some fresh per record.
