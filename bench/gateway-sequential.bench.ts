@@ -14,7 +14,9 @@ import { startCollector } from './lib/otlp-collector';
 //
 // BENCH_PROCESSES (default 5) per configuration; BENCH_SEQ_TARGETS=embedded (default) or real
 // (needs the services of `deploy/local/services up`); BENCH_SEQ_RATIOS sampler ratios (default
-// 1,0.1,0).
+// 1,0.1,0). BENCH_SEQ_ABLATIONS=1 adds, at ratio 1, the target with parts of its telemetry left
+// out one after another (what each part costs): the export, the stand-in consumer's CONSUMER
+// spans, then also the traced bus on the gateway side.
 
 const PROCESSES = Math.max(1, Number(process.env['BENCH_PROCESSES'] ?? 5));
 const WARMUP_MS = Number(process.env['BENCH_WARMUP_MS'] ?? 2_500);
@@ -22,6 +24,14 @@ const DURATION_MS = Number(process.env['BENCH_DURATION_MS'] ?? 4_000);
 const CPES = Number(process.env['BENCH_CPES'] ?? 100);
 const BASE = process.env['BENCH_SEQ_TARGETS'] === 'real' ? 'real' : 'embedded';
 const RATIOS = (process.env['BENCH_SEQ_RATIOS'] ?? '1,0.1,0').split(',').map(Number);
+const ABLATIONS = process.env['BENCH_SEQ_ABLATIONS'] === '1';
+// gateway.bench.ts serve reads these switches (BENCH_OTLP, BENCH_CONSUMER_SPANS, BENCH_TRACED_BUS);
+// (a) has no stand-in consumer, so BENCH_CONSUMER_SPANS changes nothing there.
+const ABLATION_ENVS: readonly (readonly [string, Record<string, string>])[] = [
+  ['ratio 1, spans not exported', { BENCH_OTLP: '0' }],
+  ['ratio 1, no CONSUMER spans', { BENCH_CONSUMER_SPANS: '0' }],
+  ['ratio 1, request spans only', { BENCH_CONSUMER_SPANS: '0', BENCH_TRACED_BUS: '0' }],
+];
 
 interface Config {
   readonly name: string;
@@ -69,6 +79,13 @@ async function main(): Promise<void> {
       target: `${BASE}-otel`,
       env: { BENCH_SAMPLER_RATIO: String(ratio) },
     })),
+    ...(ABLATIONS
+      ? ABLATION_ENVS.map(([name, env]) => ({
+          name,
+          target: `${BASE}-otel`,
+          env: { BENCH_SAMPLER_RATIO: '1', ...env },
+        }))
+      : []),
   ];
   console.log(
     `node ${process.version}; ${CPES} CPEs; ${PROCESSES} fresh processes per configuration, one at a time, ${WARMUP_MS} ms warm-up + ${DURATION_MS} ms measured each, mean reported`,

@@ -110,7 +110,10 @@ async function serve(target: Target, collectorUrl?: string): Promise<void> {
         serviceVersion: '0',
         enabled: true,
         tracing: !metricsOnly,
-        ...(collectorUrl === undefined ? {} : { otlpEndpoint: collectorUrl }),
+        // BENCH_OTLP=0: spans recorded but not exported (ablation: the export's share).
+        ...(collectorUrl === undefined || process.env['BENCH_OTLP'] === '0'
+          ? {}
+          : { otlpEndpoint: collectorUrl }),
         // OTEL_TRACES_SAMPLER_RATIO of the apps; BENCH_SAMPLER_RATIO=0.1 measures 10 % sampling.
         samplerRatio: Number(process.env['BENCH_SAMPLER_RATIO'] ?? 1),
         metrics: { prometheus: { handler: true } },
@@ -132,8 +135,9 @@ async function serve(target: Target, collectorUrl?: string): Promise<void> {
       // The all-in-one ACS always has its consumers (provisioning) on the bus; without one the
       // in-process log would only grow. A no-op group stands in for them, so the log is trimmed.
       // With telemetry on, consumed in CONSUMER spans too (all-in-one: the same process).
+      // BENCH_CONSUMER_SPANS=0: the stand-in consumer untraced (ablation: the CONSUMER spans' share).
       const consumerBus =
-        telemetry === undefined
+        telemetry === undefined || process.env['BENCH_CONSUMER_SPANS'] === '0'
           ? memoryBus
           : new TracedEventBus(memoryBus, telemetry.metrics, 'in_process');
       await consumerBus.subscribe({
@@ -147,9 +151,12 @@ async function serve(target: Target, collectorUrl?: string): Promise<void> {
     }
     if (telemetry !== undefined) {
       // As apps/cwmp-gateway and apps/acs wire it.
-      bus = new TracedEventBus(bus, telemetry.metrics, real ? 'kafka' : 'in_process', undefined, {
-        producerSpans: process.env['BENCH_PRODUCER_SPANS'] === '1',
-      });
+      // BENCH_TRACED_BUS=0: the gateway publishes untraced (ablation: trace headers, local
+      // contexts and the publish histogram).
+      if (process.env['BENCH_TRACED_BUS'] !== '0')
+        bus = new TracedEventBus(bus, telemetry.metrics, real ? 'kafka' : 'in_process', undefined, {
+          producerSpans: process.env['BENCH_PRODUCER_SPANS'] === '1',
+        });
       // BENCH_TIMED=0: without the Redis latency histogram (to see its share of the cost).
       const timed = real && process.env['BENCH_TIMED'] !== '0';
       registry = timed ? new TimedSessionRegistry(registry, telemetry.metrics, 'redis') : registry;
@@ -298,15 +305,23 @@ async function main(): Promise<void> {
   const c = summary.get('bare')?.rate ?? NaN;
   const a = (summary.get('real')?.rate ?? NaN) / c;
   const b = (summary.get('embedded')?.rate ?? NaN) / c;
+  // BENCH_TARGETS may leave some out: a ratio of a target not run is not printed.
   console.log(
-    `ratio a/c = ${a.toFixed(2)} (target >= 0.25)   ratio b/c = ${b.toFixed(2)} (target >= 0.5)`,
+    [
+      Number.isNaN(a) ? '' : `ratio a/c = ${a.toFixed(2)} (target >= 0.25)`,
+      Number.isNaN(b) ? '' : `ratio b/c = ${b.toFixed(2)} (target >= 0.5)`,
+    ]
+      .filter((x) => x !== '')
+      .join('   '),
   );
   // On a machine shared with other work, sessions/s swings with the neighbours' load; CPU time
   // per session of the target process does much less. Its ratio is the throughput ratio the
   // target would reach with a core to itself ((a) excludes the Redis and Kafka servers' CPU).
   const cpuC = summary.get('bare')?.cpu ?? NaN;
+  const cpuA = cpuC / (summary.get('real')?.cpu ?? NaN);
+  const cpuB = cpuC / (summary.get('embedded')?.cpu ?? NaN);
   console.log(
-    `CPU-cost ratio c/a = ${(cpuC / (summary.get('real')?.cpu ?? NaN)).toFixed(2)}   c/b = ${(cpuC / (summary.get('embedded')?.cpu ?? NaN)).toFixed(2)}`,
+    `CPU-cost ratio ${[Number.isNaN(cpuA) ? '' : `c/a = ${cpuA.toFixed(2)}`, Number.isNaN(cpuB) ? '' : `c/b = ${cpuB.toFixed(2)}`].filter((x) => x !== '').join('   ')}`,
   );
   if (!order.includes('real-otel') && !order.includes('embedded-otel')) return;
   // Telemetry on vs off: the share of sessions/s tracing costs, and the CPU it adds per session.
@@ -321,8 +336,8 @@ async function main(): Promise<void> {
   console.log(
     `telemetry  sampler ratio ${samplerRatio} (OTEL_TRACES_SAMPLER_RATIO; BENCH_SAMPLER_RATIO)`,
   );
-  console.log(`telemetry  ${cost('real-otel', 'real')}`);
-  console.log(`telemetry  ${cost('embedded-otel', 'embedded')}`);
+  for (const line of [cost('real-otel', 'real'), cost('embedded-otel', 'embedded')])
+    if (line !== '') console.log(`telemetry  ${line}`);
   // The same cost split: metrics alone (off → metrics only), then tracing on top of the metrics.
   for (const [m, on, off] of [
     ['real-metrics', 'real-otel', 'real'],
