@@ -31,7 +31,9 @@ export type RefreshOutcome = 'recorded' | 'unchanged' | 'empty';
 /**
  * Keeps the contact directory and the STUN credentials in step with what devices report, so a
  * wake-up needs only the device id. `refresh` merges the Inform's ManagementServer values (newest)
- * over what the ACS stored, and writes only when something changed (one read per Inform).
+ * over what the ACS stored, and writes only when something changed. Per Inform it reads the stored
+ * values, then the directory entry (if the device is reachable) and the STUN credential (if it
+ * uses STUN) to compare with them: up to three reads, and no write when nothing changed.
  */
 export class ContactRecorder {
   readonly stats: ContactRecorderStats = { recorded: 0, unchanged: 0, empty: 0 };
