@@ -305,14 +305,17 @@ async function main(): Promise<void> {
   const c = summary.get('bare')?.rate ?? NaN;
   const a = (summary.get('real')?.rate ?? NaN) / c;
   const b = (summary.get('embedded')?.rate ?? NaN) / c;
-  // BENCH_TARGETS may leave some out: a ratio of a target not run is not printed.
+  // BENCH_TARGETS may leave some out: a ratio of a target not run (NaN) is not printed.
+  const known = (parts: readonly (readonly [number, string])[]): string =>
+    parts
+      .filter(([v]) => !Number.isNaN(v))
+      .map(([, text]) => text)
+      .join('   ');
   console.log(
-    [
-      Number.isNaN(a) ? '' : `ratio a/c = ${a.toFixed(2)} (target >= 0.25)`,
-      Number.isNaN(b) ? '' : `ratio b/c = ${b.toFixed(2)} (target >= 0.5)`,
-    ]
-      .filter((x) => x !== '')
-      .join('   '),
+    known([
+      [a, `ratio a/c = ${a.toFixed(2)} (target >= 0.25)`],
+      [b, `ratio b/c = ${b.toFixed(2)} (target >= 0.5)`],
+    ]),
   );
   // On a machine shared with other work, sessions/s swings with the neighbours' load; CPU time
   // per session of the target process does much less. Its ratio is the throughput ratio the
@@ -321,7 +324,10 @@ async function main(): Promise<void> {
   const cpuA = cpuC / (summary.get('real')?.cpu ?? NaN);
   const cpuB = cpuC / (summary.get('embedded')?.cpu ?? NaN);
   console.log(
-    `CPU-cost ratio ${[Number.isNaN(cpuA) ? '' : `c/a = ${cpuA.toFixed(2)}`, Number.isNaN(cpuB) ? '' : `c/b = ${cpuB.toFixed(2)}`].filter((x) => x !== '').join('   ')}`,
+    `CPU-cost ratio ${known([
+      [cpuA, `c/a = ${cpuA.toFixed(2)}`],
+      [cpuB, `c/b = ${cpuB.toFixed(2)}`],
+    ])}`,
   );
   if (!order.includes('real-otel') && !order.includes('embedded-otel')) return;
   // Telemetry on vs off: the share of sessions/s tracing costs, and the CPU it adds per session.
