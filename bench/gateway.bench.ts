@@ -311,24 +311,22 @@ async function main(): Promise<void> {
       .filter(([v]) => !Number.isNaN(v))
       .map(([, text]) => text)
       .join('   ');
-  console.log(
-    known([
-      [a, `ratio a/c = ${a.toFixed(2)} (target >= 0.25)`],
-      [b, `ratio b/c = ${b.toFixed(2)} (target >= 0.5)`],
-    ]),
-  );
+  const ratios = known([
+    [a, `ratio a/c = ${a.toFixed(2)} (target >= 0.25)`],
+    [b, `ratio b/c = ${b.toFixed(2)} (target >= 0.5)`],
+  ]);
+  if (ratios !== '') console.log(ratios);
   // On a machine shared with other work, sessions/s swings with the neighbours' load; CPU time
   // per session of the target process does much less. Its ratio is the throughput ratio the
   // target would reach with a core to itself ((a) excludes the Redis and Kafka servers' CPU).
   const cpuC = summary.get('bare')?.cpu ?? NaN;
   const cpuA = cpuC / (summary.get('real')?.cpu ?? NaN);
   const cpuB = cpuC / (summary.get('embedded')?.cpu ?? NaN);
-  console.log(
-    `CPU-cost ratio ${known([
-      [cpuA, `c/a = ${cpuA.toFixed(2)}`],
-      [cpuB, `c/b = ${cpuB.toFixed(2)}`],
-    ])}`,
-  );
+  const cpuRatios = known([
+    [cpuA, `c/a = ${cpuA.toFixed(2)}`],
+    [cpuB, `c/b = ${cpuB.toFixed(2)}`],
+  ]);
+  if (cpuRatios !== '') console.log(`CPU-cost ratio ${cpuRatios}`);
   if (!order.includes('real-otel') && !order.includes('embedded-otel')) return;
   // Telemetry on vs off: the share of sessions/s tracing costs, and the CPU it adds per session.
   const cost = (on: Target, off: Target): string => {
