@@ -112,7 +112,7 @@ async function serve(target: Target, collectorUrl?: string): Promise<void> {
         tracing: !metricsOnly,
         // BENCH_OTLP=0: spans recorded but not exported (ablation: the export's share).
         ...(collectorUrl === undefined || process.env['BENCH_OTLP'] === '0'
-          ? {}
+          ? { recordWithoutExport: true }
           : { otlpEndpoint: collectorUrl }),
         // OTEL_TRACES_SAMPLER_RATIO of the apps; BENCH_SAMPLER_RATIO=0.1 measures 10 % sampling.
         samplerRatio: Number(process.env['BENCH_SAMPLER_RATIO'] ?? 1),

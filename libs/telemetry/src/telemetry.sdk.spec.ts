@@ -51,12 +51,43 @@ describe(initTelemetry.name, () => {
     await second.shutdown();
   });
 
-  it('creates trace ids but exports nothing without an exporter', async () => {
+  it('records no span without an exporter, but gives each its ids and the sampling decision', async () => {
     const t = await initTelemetry(base);
-    await withSpan('x', {}, () => {
-      expect(traceHeaders()['traceparent']).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
-    });
-    await t.shutdown();
+    try {
+      await withSpan('parent', {}, async (parent) => {
+        expect(parent.isRecording()).toBe(false);
+        const header = traceHeaders()['traceparent'];
+        // Sampled at ratio 1, as with an exporter: a downstream service that exports records.
+        expect(header).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+        expect(header).toContain(parent.spanContext().spanId);
+        await withSpan('child', {}, (child) => {
+          expect(child.isRecording()).toBe(false);
+          expect(child.spanContext().traceId).toBe(parent.spanContext().traceId);
+          expect(child.spanContext().spanId).not.toBe(parent.spanContext().spanId);
+        });
+      });
+    } finally {
+      await t.shutdown();
+    }
+    const unsampled = await initTelemetry({ ...base, samplerRatio: 0 });
+    try {
+      await withSpan('x', {}, () => {
+        expect(traceHeaders()['traceparent']).toMatch(/-00$/);
+      });
+    } finally {
+      await unsampled.shutdown();
+    }
+  });
+
+  it('records without an exporter when asked to (recordWithoutExport)', async () => {
+    const t = await initTelemetry({ ...base, recordWithoutExport: true });
+    try {
+      const span = startSpan('x');
+      expect(span.isRecording()).toBe(true);
+      span.end();
+    } finally {
+      await t.shutdown();
+    }
   });
 
   it('samples no new trace at ratio 0 but still follows a sampled parent', async () => {

@@ -71,6 +71,13 @@ export interface TelemetryOptions {
   /** Share of new traces sampled (parent-based). Default 1. */
   readonly samplerRatio?: number;
   /**
+   * With neither `spanExporter` nor `otlpEndpoint` there is nowhere to send spans, so none is
+   * recorded: spans still get ids and the sampling decision, and trace context propagates as
+   * usual (logs keep their trace and span ids). true records them anyway (benchmarks measure
+   * recording alone this way). The SDK's provider (`tracerProvider: 'sdk'`) always records.
+   */
+  readonly recordWithoutExport?: boolean;
+  /**
    * Which tracer provider records spans: `acs` (default, AcsTracerProvider: the SDK's semantics at
    * a fraction of its cost per span) or `sdk` (the SDK's own TracerProvider; kept so benchmarks
    * can compare the two in one run). Both feed the same processors and exporters.
@@ -269,7 +276,15 @@ export async function initTelemetry(options: TelemetryOptions): Promise<Telemetr
           sampler: new ParentBasedSampler({ root: rootSampler }),
           spanProcessors: processors,
         })
-      : new AcsTracerProvider({ resource, rootSampler, processors });
+      : new AcsTracerProvider({
+          resource,
+          rootSampler,
+          processors,
+          record:
+            options.spanExporter !== undefined ||
+            options.otlpEndpoint !== undefined ||
+            options.recordWithoutExport === true,
+        });
   const sdk = new NodeSDK({
     resource,
     autoDetectResources: false,

@@ -33,6 +33,12 @@ export interface AcsTracerProviderOptions {
   readonly rootSampler: Sampler;
   /** In order; a `RedactingSpanProcessor` first, so exporters see redacted spans. */
   readonly processors: readonly SpanProcessor[];
+  /**
+   * false: no span is recorded — each is a non-recording span with its own ids and the sampling
+   * decision in its flags, so trace context propagates exactly as when recording (for a process
+   * with nowhere to send spans). Default true.
+   */
+  readonly record?: boolean;
 }
 
 class AcsTracer implements Tracer {
@@ -61,14 +67,7 @@ class AcsTracer implements Tracer {
       recording = sampled;
     } else {
       traceId = newTraceId();
-      const result = this.options.rootSampler.shouldSample(
-        ctx,
-        traceId,
-        name,
-        kind,
-        {},
-        [],
-      );
+      const result = this.options.rootSampler.shouldSample(ctx, traceId, name, kind, {}, []);
       sampled = result.decision === SamplingDecision.RECORD_AND_SAMPLED;
       recording = result.decision !== SamplingDecision.NOT_RECORD;
       traceState = result.traceState ?? traceState;
@@ -80,7 +79,7 @@ class AcsTracer implements Tracer {
       traceState,
       undefined,
     );
-    if (!recording) return trace.wrapSpanContext(spanContext);
+    if (!recording || this.options.record === false) return trace.wrapSpanContext(spanContext);
     let links: SpanOptions['links'] = options.links;
     let droppedLinksCount = 0;
     if (links !== undefined && links.length > SPAN_LIMITS.linkCountLimit) {
