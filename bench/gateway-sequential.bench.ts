@@ -15,8 +15,9 @@ import { startCollector } from './lib/otlp-collector';
 // BENCH_PROCESSES (default 5) per configuration; BENCH_SEQ_TARGETS=embedded (default) or real
 // (needs the services of `deploy/local/services up`); BENCH_SEQ_RATIOS sampler ratios (default
 // 1,0.1,0). BENCH_SEQ_ABLATIONS=1 adds, at ratio 1, the target with parts of its telemetry left
-// out one after another (what each part costs): the export, the stand-in consumer's CONSUMER
-// spans, then also the traced bus on the gateway side.
+// out one after another (what each part costs): the export (spans still recorded), the exporter
+// (nothing recorded, as an app without a collector runs), the stand-in consumer's CONSUMER spans,
+// then also the traced bus on the gateway side.
 
 const PROCESSES = Math.max(1, Number(process.env['BENCH_PROCESSES'] ?? 5));
 const WARMUP_MS = Number(process.env['BENCH_WARMUP_MS'] ?? 2_500);
@@ -25,10 +26,11 @@ const CPES = Number(process.env['BENCH_CPES'] ?? 100);
 const BASE = process.env['BENCH_SEQ_TARGETS'] === 'real' ? 'real' : 'embedded';
 const RATIOS = (process.env['BENCH_SEQ_RATIOS'] ?? '1,0.1,0').split(',').map(Number);
 const ABLATIONS = process.env['BENCH_SEQ_ABLATIONS'] === '1';
-// gateway.bench.ts serve reads these switches (BENCH_OTLP, BENCH_CONSUMER_SPANS, BENCH_TRACED_BUS);
+// gateway.bench.ts serve reads these switches (BENCH_OTLP=0|none, BENCH_CONSUMER_SPANS, BENCH_TRACED_BUS);
 // (a) has no stand-in consumer, so BENCH_CONSUMER_SPANS changes nothing there.
 const ABLATION_ENVS: readonly (readonly [string, Record<string, string>])[] = [
   ['ratio 1, spans not exported', { BENCH_OTLP: '0' }],
+  ['ratio 1, no exporter (as the apps)', { BENCH_OTLP: 'none' }],
   ['ratio 1, no CONSUMER spans', { BENCH_CONSUMER_SPANS: '0' }],
   ['ratio 1, request spans only', { BENCH_CONSUMER_SPANS: '0', BENCH_TRACED_BUS: '0' }],
 ];

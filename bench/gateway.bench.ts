@@ -17,6 +17,7 @@ import {
   TracedEventBus,
   initTelemetry,
   type TelemetryHandle,
+  type TelemetryOptions,
 } from '@acs/telemetry';
 import { cpuOf } from './lib/child-cpu';
 import { runCpeLoad, type LoadResult } from './lib/cpe-load';
@@ -65,6 +66,18 @@ const GATEWAY_ENV = {
   GATEWAY_MAX_SESSIONS: '100000',
 };
 
+/**
+ * Where a target's spans go: the collector; with BENCH_OTLP=0 nowhere but still recorded
+ * (ablation: the export's share); with BENCH_OTLP=none nowhere and not recorded, as an app without
+ * OTEL_EXPORTER_OTLP_ENDPOINT runs.
+ */
+function exportOptions(collectorUrl: string | undefined): Partial<TelemetryOptions> {
+  const mode = process.env['BENCH_OTLP'];
+  if (mode === 'none') return {};
+  if (collectorUrl === undefined || mode === '0') return { recordWithoutExport: true };
+  return { otlpEndpoint: collectorUrl };
+}
+
 async function serve(target: Target, collectorUrl?: string): Promise<void> {
   let close: () => Promise<void>;
   let port: number;
@@ -110,10 +123,7 @@ async function serve(target: Target, collectorUrl?: string): Promise<void> {
         serviceVersion: '0',
         enabled: true,
         tracing: !metricsOnly,
-        // BENCH_OTLP=0: spans recorded but not exported (ablation: the export's share).
-        ...(collectorUrl === undefined || process.env['BENCH_OTLP'] === '0'
-          ? { recordWithoutExport: true }
-          : { otlpEndpoint: collectorUrl }),
+        ...exportOptions(collectorUrl),
         // OTEL_TRACES_SAMPLER_RATIO of the apps; BENCH_SAMPLER_RATIO=0.1 measures 10 % sampling.
         samplerRatio: Number(process.env['BENCH_SAMPLER_RATIO'] ?? 1),
         metrics: { prometheus: { handler: true } },
